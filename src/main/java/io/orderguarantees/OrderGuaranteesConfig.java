@@ -1,0 +1,31 @@
+package io.orderguarantees;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The service's own settings; Kafka client settings stay under {@code kafka.} and {@code mp.messaging.}. */
+@ConfigMapping(prefix = "order-guarantees")
+public interface OrderGuaranteesConfig {
+
+    /** Names this instance's transactional producers; unique per running instance. */
+    String instanceId();
+
+    Intake intake();
+
+    interface Intake {
+
+        /**
+         * How many async deliveries {@code GET /orders/{orderId}/delivery} remembers; beyond that the oldest entry
+         * is evicted, so the store never grows without bound.
+         */
+        @WithDefault("10000")
+        int deliveryStoreSize();
+
+        /**
+         * How long a sync send waits for the broker's acknowledgement before answering 503. Kept equal to the
+         * producers' {@code delivery.timeout.ms}: the producer gives up then too.
+         */
+        @WithDefault("30000")
+        long ackTimeoutMs();
+    }
+}

@@ -1,0 +1,85 @@
+package io.orderguarantees.intake;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import io.orderguarantees.shared.Order;
+import io.orderguarantees.shared.Problem;
+import io.orderguarantees.shared.ProblemException;
+import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * Publishes orders to the {@code orders} topic through one Emitter channel per acks setting. The emitters
+ * never buffer without bound: past the connector's {@code max-inflight-messages} and this small overflow
+ * buffer, {@link Emitter#send} throws and the caller is told the producer is saturated.
+ */
+@ApplicationScoped
+public class OrderPublisher {
+
+    private static final int OVERFLOW_BUFFER = 256;
+
+    @Inject
+    @Channel("orders-acks-0")
+    @OnOverflow(value = OnOverflow.Strategy.THROW_EXCEPTION, bufferSize = OVERFLOW_BUFFER)
+    Emitter<Order> acks0;
+
+    @Inject
+    @Channel("orders-acks-1")
+    @OnOverflow(value = OnOverflow.Strategy.THROW_EXCEPTION, bufferSize = OVERFLOW_BUFFER)
+    Emitter<Order> acks1;
+
+    @Inject
+    @Channel("orders-acks-all")
+    @OnOverflow(value = OnOverflow.Strategy.THROW_EXCEPTION, bufferSize = OVERFLOW_BUFFER)
+    Emitter<Order> acksAll;
+
+    /** Hands the order to the producer and forgets it: failures are only logged by the connector. */
+    public void fireAndForget(Acks acks, Order order) {
+        emit(acks, Message.of(order, keyedByCustomer(order)));
+    }
+
+    /** Completes with where the broker put the order, or fails with the producer's error once it gives up. */
+    public CompletionStage<Delivery> publish(Acks acks, Order order) {
+        OutgoingMessageMetadata<RecordMetadata> result = new OutgoingMessageMetadata<>();
+        CompletableFuture<Delivery> delivered = new CompletableFuture<>();
+        emit(acks, Message.of(order, keyedByCustomer(order).with(result),
+                () -> {
+                    // The sink sets the result before it acks the message.
+                    delivered.complete(Delivery.of(result.getResult()));
+                    return CompletableFuture.completedFuture(null);
+                },
+                failure -> {
+                    delivered.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                }));
+        return delivered;
+    }
+
+    private void emit(Acks acks, Message<Order> message) {
+        Emitter<Order> emitter = Map.of(Acks.ZERO, acks0, Acks.ONE, acks1, Acks.ALL, acksAll).get(acks);
+        try {
+            emitter.send(message);
+        } catch (IllegalStateException saturated) {
+            throw new ProblemException(Problem.Type.PRODUCER_SATURATED,
+                    "the acks=" + acks.value() + " producer cannot take more orders now: retry later",
+                    List.of(), saturated);
+        }
+    }
+
+    private static Metadata keyedByCustomer(Order order) {
+        return Metadata.of(OutgoingKafkaRecordMetadata.<String> builder().withKey(order.customerId()).build());
+    }
+}

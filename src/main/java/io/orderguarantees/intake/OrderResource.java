@@ -1,0 +1,137 @@
+package io.orderguarantees.intake;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.IntStream;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.orderguarantees.OrderGuaranteesConfig;
+import io.orderguarantees.shared.Order;
+import io.orderguarantees.shared.Problem;
+import io.orderguarantees.shared.Problem.FieldError;
+import io.orderguarantees.shared.ProblemException;
+import io.smallrye.mutiny.Uni;
+
+/** Takes orders over HTTP and publishes them with the acks setting and send style the caller chose. */
+@Path("/orders")
+@Produces(MediaType.APPLICATION_JSON)
+public class OrderResource {
+
+    private final OrderPublisher publisher;
+    private final BatchPublisher batches;
+    private final DeliveryStore deliveries;
+    private final OrderValidation validation;
+    private final Duration ackTimeout;
+
+    OrderResource(OrderPublisher publisher, BatchPublisher batches, DeliveryStore deliveries,
+            OrderValidation validation, OrderGuaranteesConfig config) {
+        this.publisher = publisher;
+        this.batches = batches;
+        this.deliveries = deliveries;
+        this.validation = validation;
+        this.ackTimeout = Duration.ofMillis(config.intake().ackTimeoutMs());
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> publish(@QueryParam("acks") @DefaultValue("all") Acks acks,
+            @QueryParam("send") @DefaultValue("sync") SendStyle send, Order body) {
+        List<FieldError> errors = validation.violations(body, "");
+        if (!errors.isEmpty()) {
+            throw new ProblemException(Problem.Type.INVALID_INPUT, describe(errors), errors, null);
+        }
+        Order order = body.withIdAssigned();
+        return switch (send) {
+            case FIRE_AND_FORGET -> {
+                publisher.fireAndForget(acks, order);
+                yield Uni.createFrom().item(Response.accepted(SendReceipt.accepted(order.orderId(), acks, send)).build());
+            }
+            case ASYNC -> {
+                deliveries.put(DeliveryStatus.pending(order.orderId()));
+                publisher.publish(acks, order).whenComplete((delivery, failure) -> deliveries.complete(failure == null
+                        ? DeliveryStatus.acked(order.orderId(), delivery)
+                        : DeliveryStatus.failed(order.orderId(), failure)));
+                yield Uni.createFrom().item(Response.accepted(SendReceipt.accepted(order.orderId(), acks, send))
+                        .location(URI.create("/orders/" + order.orderId() + "/delivery")).build());
+            }
+            case SYNC -> acknowledged(publisher.publish(acks, order), acks)
+                    .map(delivery -> Response.status(Response.Status.CREATED)
+                            .entity(SendReceipt.of(order.orderId(), delivery, acks, send)).build());
+        };
+    }
+
+    @GET
+    @Path("/{orderId}/delivery")
+    public DeliveryStatus delivery(@PathParam("orderId") String orderId) {
+        return deliveries.find(orderId).orElseThrow(() -> new ProblemException(Problem.Type.NOT_FOUND,
+                "no async delivery is tracked for order '" + orderId
+                        + "': it was sent fire-and-forget or sync, evicted from the bounded store, or never received"));
+    }
+
+    /** Console-producer lines, one order each; every line is checked before any is sent, then sent in order. */
+    @POST
+    @Path("/lines")
+    @Consumes(MediaType.TEXT_PLAIN)
+    public Uni<Response> publishLines(@QueryParam("acks") @DefaultValue("all") Acks acks,
+            @QueryParam("separator") @DefaultValue(":") String separator, String body) {
+        List<Order> orders = OrderLines.parse(body, separator);
+        List<Uni<Delivery>> sends = new ArrayList<>();
+        for (Order order : orders) {
+            // Emitted one after the other: the producer keeps one customer's lines in order in its partition.
+            sends.add(acknowledged(publisher.publish(acks, order), acks));
+        }
+        return Uni.join().all(sends).andCollectFailures()
+                .map(delivered -> Response.status(Response.Status.CREATED).entity(IntStream.range(0, orders.size())
+                        .mapToObj(i -> SendReceipt.of(orders.get(i).orderId(), delivered.get(i), acks, SendStyle.SYNC))
+                        .toList()).build());
+    }
+
+    /** All orders in one Kafka transaction: a read_committed consumer sees every one of them or none. */
+    @POST
+    @Path("/batch")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> publishBatch(List<Order> body) {
+        if (body == null || body.isEmpty()) {
+            throw ProblemException.invalid("body", "a non-empty JSON array of orders is required");
+        }
+        List<FieldError> errors = IntStream.range(0, body.size())
+                .mapToObj(i -> validation.violations(body.get(i), "[" + i + "]."))
+                .flatMap(List::stream).toList();
+        if (!errors.isEmpty()) {
+            throw new ProblemException(Problem.Type.INVALID_INPUT, describe(errors) + " (no transaction was started)",
+                    errors, null);
+        }
+        List<Order> orders = body.stream().map(Order::withIdAssigned).toList();
+        return Uni.createFrom().completionStage(() -> batches.publish(orders))
+                .onFailure(f -> !(f instanceof ProblemException)).transform(DeliveryFailures::toProblem)
+                .map(delivered -> Response.status(Response.Status.CREATED).entity(IntStream.range(0, orders.size())
+                        .mapToObj(i -> SendReceipt.of(orders.get(i).orderId(), delivered.get(i), Acks.ALL, SendStyle.SYNC))
+                        .toList()).build());
+    }
+
+    private Uni<Delivery> acknowledged(CompletionStage<Delivery> delivery, Acks acks) {
+        return Uni.createFrom().completionStage(delivery)
+                .ifNoItem().after(ackTimeout).failWith(() -> new ProblemException(Problem.Type.NOT_ACKNOWLEDGED,
+                        "the broker did not acknowledge within " + ackTimeout.toMillis()
+                                + " ms (delivery.timeout.ms); the order is not accepted"))
+                .onFailure(f -> !(f instanceof ProblemException)).transform(DeliveryFailures::toProblem);
+    }
+
+    private static String describe(List<FieldError> errors) {
+        return errors.get(0).field() + ": " + errors.get(0).message()
+                + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "");
+    }
+}

@@ -1,0 +1,63 @@
+package io.orderguarantees.shared;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+
+import io.orderguarantees.shared.Problem.FieldError;
+
+/** Every error this service answers is RFC 9457 {@code application/problem+json}. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        if (e.getResponse().getStatus() >= 500) {
+            LOG.warnf("%s %s: %s", uri.getPath(), e.getResponse().getStatus(), e.getMessage());
+        }
+        return e.toProblem(uri.getPath()).toResponse();
+    }
+
+    /** Malformed JSON, or a value of the wrong type: the path Jackson was at names the field. */
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
+        String field = e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
+                ? fieldPath(mapping)
+                : "body";
+        String message = e instanceof JsonParseException ? "malformed JSON: " + e.getOriginalMessage()
+                : "cannot be read: " + e.getOriginalMessage();
+        return Problem.Type.INVALID_INPUT.problem(field + ": " + message, uri.getPath(),
+                List.of(new FieldError(field, message))).toResponse();
+    }
+
+    /** What JAX-RS itself refuses (404, 405, 406, 415, ...), in the same shape as our own problems. */
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        return new Problem(URI.create("about:blank"), status.getReasonPhrase(), status.getStatusCode(),
+                e.getMessage(), uri.getPath(), List.of()).toResponse();
+    }
+
+    private static String fieldPath(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            } else {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            }
+        }
+        return path.toString();
+    }
+}

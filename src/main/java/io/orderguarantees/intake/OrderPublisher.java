@@ -23,27 +23,26 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Publishes orders to the {@code orders} topic through one Emitter channel per acks setting. The emitters
- * never buffer without bound: past the connector's {@code max-inflight-messages} and this small overflow
- * buffer, {@link Emitter#send} throws and the caller is told the producer is saturated.
+ * never buffer without bound: past the connector's {@code max-inflight-messages} unacknowledged records and
+ * {@code mp.messaging.emitter.default-buffer-size} waiting ones, {@link Emitter#send} throws (SmallRye's
+ * BUFFER strategy does not terminate the emitter) and the caller is told the producer is saturated.
  */
 @ApplicationScoped
 public class OrderPublisher {
 
-    private static final int OVERFLOW_BUFFER = 256;
-
     @Inject
     @Channel("orders-acks-0")
-    @OnOverflow(value = OnOverflow.Strategy.THROW_EXCEPTION, bufferSize = OVERFLOW_BUFFER)
+    @OnOverflow(OnOverflow.Strategy.BUFFER)
     Emitter<Order> acks0;
 
     @Inject
     @Channel("orders-acks-1")
-    @OnOverflow(value = OnOverflow.Strategy.THROW_EXCEPTION, bufferSize = OVERFLOW_BUFFER)
+    @OnOverflow(OnOverflow.Strategy.BUFFER)
     Emitter<Order> acks1;
 
     @Inject
     @Channel("orders-acks-all")
-    @OnOverflow(value = OnOverflow.Strategy.THROW_EXCEPTION, bufferSize = OVERFLOW_BUFFER)
+    @OnOverflow(OnOverflow.Strategy.BUFFER)
     Emitter<Order> acksAll;
 
     /** Hands the order to the producer and forgets it: failures are only logged by the connector. */

@@ -13,6 +13,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.orderguarantees.shared.Problem.FieldError;
 
@@ -27,6 +28,12 @@ public class ProblemMappers {
             LOG.warnf("%s %s: %s", uri.getPath(), e.getResponse().getStatus(), e.getMessage());
         }
         return e.toProblem(uri.getPath()).toResponse();
+    }
+
+    /** A value of the wrong type or shape; registered for this exact type to win over Quarkus's built-in mapper. */
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e, UriInfo uri) {
+        return unreadableJson(e, uri);
     }
 
     /** Malformed JSON, or a value of the wrong type: the path Jackson was at names the field. */
@@ -44,6 +51,10 @@ public class ProblemMappers {
     /** What JAX-RS itself refuses (404, 405, 406, 415, ...), in the same shape as our own problems. */
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            // Quarkus REST wraps Jackson's parse errors in a 400 WebApplicationException.
+            return unreadableJson(json, uri);
+        }
         Response.StatusType status = e.getResponse().getStatusInfo();
         return new Problem(URI.create("about:blank"), status.getReasonPhrase(), status.getStatusCode(),
                 e.getMessage(), uri.getPath(), List.of()).toResponse();

@@ -36,7 +36,7 @@ class OrderIntakeTest {
         Map<TopicPartition, Long> before = OrdersTopic.endOffsets(companion);
         String customer = "c-" + UUID.randomUUID();
 
-        JsonPath receipt = given().contentType(ContentType.JSON).body(order(customer, "Mobile", 2, "100.50"))
+        JsonPath receipt = given().contentType(ContentType.JSON).body(IntakeJson.order(customer, "Mobile", 2, "100.50"))
                 .queryParam("acks", acks).queryParam("send", "sync")
                 .when().post("/orders")
                 .then().statusCode(201).extract().jsonPath();
@@ -63,7 +63,7 @@ class OrderIntakeTest {
         Map<TopicPartition, Long> before = OrdersTopic.endOffsets(companion);
         String customer = "c-" + UUID.randomUUID();
 
-        var response = given().contentType(ContentType.JSON).body(order(customer, "Mouse", 1, "50"))
+        var response = given().contentType(ContentType.JSON).body(IntakeJson.order(customer, "Mouse", 1, "50"))
                 .queryParam("acks", acks).queryParam("send", "async")
                 .when().post("/orders")
                 .then().statusCode(202).extract();
@@ -91,7 +91,7 @@ class OrderIntakeTest {
         Map<TopicPartition, Long> before = OrdersTopic.endOffsets(companion);
         String customer = "c-" + UUID.randomUUID();
 
-        String orderId = given().contentType(ContentType.JSON).body(order(customer, "Pen", 3, "2"))
+        String orderId = given().contentType(ContentType.JSON).body(IntakeJson.order(customer, "Pen", 3, "2"))
                 .queryParam("acks", acks).queryParam("send", "fire-and-forget")
                 .when().post("/orders")
                 .then().statusCode(202).extract().jsonPath().getString("orderId");
@@ -118,10 +118,5 @@ class OrderIntakeTest {
         List<ConsumerRecord<String, String>> records = OrdersTopic.read(companion, before, 1);
         assertThat(JsonPath.from(records.get(0).value()).getString("orderId")).isEqualTo(receipt.getString("orderId"));
         assertThat(receipt.getLong("offset")).isEqualTo(records.get(0).offset());
-    }
-
-    static String order(String customer, String item, int quantity, String unitPrice) {
-        return "{\"customerId\":\"" + customer + "\",\"item\":\"" + item + "\",\"quantity\":" + quantity
-                + ",\"unitPrice\":" + unitPrice + "}";
     }
 }

@@ -14,6 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 
+import io.orderguarantees.shared.AbortWitness;
 import io.orderguarantees.shared.Order;
 import io.orderguarantees.shared.Problem;
 import io.orderguarantees.shared.ProblemException;
@@ -32,7 +33,6 @@ import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 public class BatchPublisher {
 
     static final int MAX_QUEUED_BATCHES = 16;
-    private static final String ABORT_METRIC = "txn-abort-time-ns-total";
 
     @Inject
     @Channel("orders-tx")
@@ -51,28 +51,20 @@ public class BatchPublisher {
     private CompletionStage<List<Delivery>> transact(List<Order> orders) {
         List<OutgoingMessageMetadata<RecordMetadata>> results = orders.stream()
                 .map(o -> new OutgoingMessageMetadata<RecordMetadata>()).toList();
-        double abortsBefore = abortTimeNanos();
+        AbortWitness abort = AbortWitness.of(clients.getProducer("orders-tx").unwrap());
         return transactions.withTransaction(emitter -> {
             IntStream.range(0, orders.size()).forEach(i -> emitter.send(Message.of(orders.get(i), Metadata.of(
                     OutgoingKafkaRecordMetadata.<String> builder().withKey(orders.get(i).customerId()).build(),
                     results.get(i)))));
             return Uni.createFrom().voidItem();
         }).map(committed -> {
-            // SmallRye answers a failed commit with abort(), and when the abort succeeds its Uni completes as if
-            // the commit had: the producer's abort counter is the only witness. Never report that as accepted.
-            if (abortTimeNanos() != abortsBefore) {
+            // SmallRye completes normally after a failed commit it aborted: never report that as accepted.
+            if (abort.aborted()) {
                 throw new ProblemException(Problem.Type.NOT_ACKNOWLEDGED,
                         "the transaction's commit failed and it was aborted: no order of this batch is visible");
             }
             return results.stream().map(r -> Delivery.of(r.getResult())).toList();
         }).subscribeAsCompletionStage();
-    }
-
-    private double abortTimeNanos() {
-        return clients.getProducer("orders-tx").unwrap().metrics().entrySet().stream()
-                .filter(e -> e.getKey().name().equals(ABORT_METRIC) && e.getKey().group().equals("producer-metrics"))
-                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
-                .findFirst().orElse(0);
     }
 
     private synchronized <R> CompletionStage<R> enqueue(Supplier<CompletionStage<R>> batch) {

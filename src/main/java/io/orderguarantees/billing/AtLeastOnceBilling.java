@@ -1,0 +1,35 @@
+package io.orderguarantees.billing;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Outgoing;
+
+import io.orderguarantees.shared.Order;
+import io.smallrye.reactive.messaging.kafka.Record;
+
+/**
+ * At-least-once: channel {@code billing-at-least-once} (group of the same name, {@code commit-strategy=throttled})
+ * to {@code invoices-at-least-once}. An order is acknowledged only once its invoice is written, and the throttled
+ * strategy commits only acknowledged offsets: a crash in between re-delivers the order, and it is invoiced twice.
+ */
+@ApplicationScoped
+public class AtLeastOnceBilling {
+
+    private final OrderDecoder decoder;
+
+    AtLeastOnceBilling(OrderDecoder decoder) {
+        this.decoder = decoder;
+    }
+
+    @Incoming("billing-at-least-once")
+    @Outgoing("invoices-at-least-once")
+    @Acknowledgment(Acknowledgment.Strategy.POST_PROCESSING)
+    public Record<String, Invoice> bill(ConsumerRecord<String, String> record) {
+        Order order = decoder.decode(record.topic(), record.partition(), record.offset(), record.key(), record.value());
+        return Record.of(order.customerId(),
+                Invoice.of(order, record.partition(), record.offset(), Pipeline.AT_LEAST_ONCE));
+    }
+}

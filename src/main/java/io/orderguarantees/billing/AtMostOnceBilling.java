@@ -1,0 +1,57 @@
+package io.orderguarantees.billing;
+
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Outgoing;
+
+import io.orderguarantees.shared.Order;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * At-most-once: channel {@code billing-at-most-once} (group of the same name, {@code commit-strategy=ignore}) to
+ * {@code invoices-at-most-once}. The record's offset is committed, synchronously, before the order is processed:
+ * a crash after that commit loses the order, and nothing ever bills it twice. SmallRye has no commit strategy that
+ * commits ahead of processing (throttled and latest commit what was acknowledged), hence the explicit commit.
+ */
+@ApplicationScoped
+public class AtMostOnceBilling {
+
+    private final OrderDecoder decoder;
+    private final KafkaClientService clients;
+
+    AtMostOnceBilling(OrderDecoder decoder, KafkaClientService clients) {
+        this.decoder = decoder;
+        this.clients = clients;
+    }
+
+    @Incoming("billing-at-most-once")
+    @Outgoing("invoices-at-most-once")
+    public Uni<Message<Invoice>> bill(Message<String> message) {
+        IncomingKafkaRecordMetadata<String, String> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .orElseThrow();
+        return clients.getConsumer(Pipeline.AT_MOST_ONCE.channel())
+                .commit(Map.of(new TopicPartition(record.getTopic(), record.getPartition()),
+                        new OffsetAndMetadata(record.getOffset() + 1)))
+                .map(committed -> {
+                    Order order = decoder.decode(record.getTopic(), record.getPartition(), record.getOffset(),
+                            record.getKey(), message.getPayload());
+                    return message.withPayload(Invoice.of(order, record.getPartition(), record.getOffset(),
+                            Pipeline.AT_MOST_ONCE))
+                            .addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withKey(order.customerId()).build());
+                })
+                // A failed Uni would end the whole stream: nack the record instead, so that the channel's
+                // dead-letter-queue failure strategy takes it, and forward nothing.
+                .onFailure(PoisonRecordException.class)
+                .recoverWithUni(poison -> Uni.createFrom().completionStage(message.nack(poison))
+                        .map(nacked -> (Message<Invoice>) null));
+    }
+}

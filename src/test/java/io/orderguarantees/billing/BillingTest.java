@@ -1,0 +1,136 @@
+package io.orderguarantees.billing;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.orderguarantees.testsupport.KafkaBrokerResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.restassured.common.mapper.TypeRef;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+class BillingTest {
+
+    private static final Duration BILLED = Duration.ofSeconds(30);
+    private static final List<String> PIPELINES = List.of("at-most-once", "at-least-once", "exactly-once");
+
+    @InjectKafkaCompanion
+    KafkaCompanion companion;
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "at-most-once", "at-least-once", "exactly-once" })
+    void anOrderIsInvoicedOnceWithQuantityTimesUnitPrice(String pipeline) {
+        String customer = "c-" + UUID.randomUUID();
+        JsonPath receipt = given().contentType(ContentType.JSON)
+                .body("{\"customerId\":\"" + customer + "\",\"item\":\"Mobile\",\"quantity\":3,\"unitPrice\":19.99}")
+                .post("/orders").then().statusCode(201).extract().jsonPath();
+
+        List<Invoice> invoices = awaitInvoices(pipeline, customer, 1);
+
+        Invoice invoice = invoices.get(0);
+        assertThat(invoice.orderId()).isEqualTo(receipt.getString("orderId"));
+        assertThat(invoice.amount()).isEqualByComparingTo(new BigDecimal("59.97"));
+        assertThat(invoice.partition()).isEqualTo(receipt.getInt("partition"));
+        assertThat(invoice.offset()).isEqualTo(receipt.getLong("offset"));
+        assertThat(invoice.pipeline()).isEqualTo(pipeline);
+    }
+
+    @Test
+    void aTextRecordFromAnotherClientIsBilledWithAnIdDerivedFromItsCoordinates() {
+        String customer = "c-" + UUID.randomUUID();
+        companion.produceStrings().fromRecords(new ProducerRecord<>("orders", customer, "\u201CMobile,100,2\u201D"))
+                .awaitCompletion();
+
+        for (String pipeline : PIPELINES) {
+            Invoice invoice = awaitInvoices(pipeline, customer, 1).get(0);
+            assertThat(invoice.orderId()).isEqualTo("orders-" + invoice.partition() + "-" + invoice.offset());
+            assertThat(invoice.amount()).isEqualByComparingTo("200");
+        }
+    }
+
+    @Test
+    void aPoisonRecordGoesToTheDeadLetterTopicWithItsReasonAndTheNextOrderIsBilled() {
+        String customer = "c-" + UUID.randomUUID();
+        String poison = "not an order " + UUID.randomUUID();
+        companion.produceStrings().fromRecords(new ProducerRecord<>("orders", customer, poison),
+                new ProducerRecord<>("orders", customer, "Pen,2")).awaitCompletion();
+
+        for (String pipeline : PIPELINES) {
+            assertThat(awaitInvoices(pipeline, customer, 1)).extracting(Invoice::amount)
+                    .usingComparatorForType(BigDecimal::compareTo, BigDecimal.class).containsExactly(new BigDecimal("2"));
+        }
+        List<BillingAudit.DeadLetter> letters = await().atMost(BILLED).until(
+                () -> given().get("/billing/dead-letters").then().statusCode(200).extract()
+                        .as(new TypeRef<List<BillingAudit.DeadLetter>>() {
+                        }).stream().filter(d -> poison.equals(d.value())).toList(),
+                found -> found.size() == PIPELINES.size());
+        assertThat(letters).allSatisfy(letter -> {
+            assertThat(letter.key()).isEqualTo(customer);
+            assertThat(letter.reason()).contains("neither JSON nor item,unitPrice");
+            assertThat(letter.sourceTopic()).isEqualTo("orders");
+            assertThat(letter.sourceOffset()).isNotNull();
+        });
+        assertThat(letters).extracting(BillingAudit.DeadLetter::sourceOffset).containsOnly(letters.get(0).sourceOffset());
+    }
+
+    @Test
+    void aCustomersInvoicesFollowTheOrderOfPublication() {
+        String customer = "c-" + UUID.randomUUID();
+        given().contentType("text/plain; charset=UTF-8")
+                .body(customer + ":Mobile,100\n" + customer + ":Computer,1500\n" + customer + ":Notebook,99")
+                .post("/orders/lines").then().statusCode(201);
+
+        for (String pipeline : PIPELINES) {
+            assertThat(awaitInvoices(pipeline, customer, 3)).extracting(Invoice::amount)
+                    .usingComparatorForType(BigDecimal::compareTo, BigDecimal.class)
+                    .containsExactly(new BigDecimal("100"), new BigDecimal("1500"), new BigDecimal("99"));
+        }
+    }
+
+    @Test
+    void theSummaryCountsInvoicesDistinctOrdersAndDuplicatesFromTheTopic() {
+        String customer = "c-" + UUID.randomUUID();
+        given().contentType(ContentType.JSON)
+                .body("{\"customerId\":\"" + customer + "\",\"item\":\"Desk\",\"quantity\":1,\"unitPrice\":250}")
+                .post("/orders").then().statusCode(201);
+        awaitInvoices("exactly-once", customer, 1);
+
+        JsonPath summary = given().get("/billing/exactly-once/summary").then().statusCode(200).extract().jsonPath();
+        assertThat(summary.getString("pipeline")).isEqualTo("exactly-once");
+        assertThat(summary.getLong("invoices")).isPositive();
+        assertThat(summary.getLong("duplicates")).isZero();
+        assertThat(summary.getLong("distinctOrders")).isEqualTo(summary.getLong("invoices"));
+        assertThat(new BigDecimal(summary.getString("totalAmount"))).isGreaterThanOrEqualTo(new BigDecimal("250"));
+    }
+
+    @Test
+    void anUnknownPipelineIsA404Problem() {
+        given().get("/billing/twice/summary").then().statusCode(404).contentType("application/problem+json")
+                .body("status", equalTo(404));
+    }
+
+    private static List<Invoice> awaitInvoices(String pipeline, String customer, int count) {
+        return await().atMost(BILLED).pollInterval(Duration.ofMillis(300)).until(
+                () -> given().queryParam("customerId", customer).get("/billing/{p}/invoices", pipeline)
+                        .then().statusCode(200).extract().as(new TypeRef<List<Invoice>>() {
+                        }),
+                invoices -> invoices.size() >= count);
+    }
+}

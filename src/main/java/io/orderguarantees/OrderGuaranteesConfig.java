@@ -1,5 +1,8 @@
 package io.orderguarantees;
 
+import java.util.Map;
+import java.util.Optional;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -11,6 +14,8 @@ public interface OrderGuaranteesConfig {
     String instanceId();
 
     Intake intake();
+
+    Billing billing();
 
     interface Intake {
 
@@ -27,5 +32,24 @@ public interface OrderGuaranteesConfig {
          */
         @WithDefault("30000")
         long ackTimeoutMs();
+    }
+
+    interface Billing {
+
+        /**
+         * Crash points per pipeline ({@code at-most-once}, {@code at-least-once}, {@code exactly-once}), honoured in
+         * the dev and test profiles only: the service refuses to start in any other profile with one configured.
+         */
+        Map<String, Crash> crash();
+    }
+
+    interface Crash {
+
+        /** Where the process halts: before-processing, after-processing-before-commit, after-commit-before-processing. */
+        Optional<String> point();
+
+        /** Halt when the Nth record reaches the point (counted from this process's start). */
+        @WithDefault("1")
+        int afterRecords();
     }
 }

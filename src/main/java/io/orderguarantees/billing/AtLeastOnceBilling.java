@@ -19,15 +19,18 @@ import io.smallrye.reactive.messaging.kafka.Record;
 public class AtLeastOnceBilling {
 
     private final OrderDecoder decoder;
+    private final Crashes crashes;
 
-    AtLeastOnceBilling(OrderDecoder decoder) {
+    AtLeastOnceBilling(OrderDecoder decoder, Crashes crashes) {
         this.decoder = decoder;
+        this.crashes = crashes;
     }
 
     @Incoming("billing-at-least-once")
     @Outgoing("invoices-at-least-once")
     @Acknowledgment(Acknowledgment.Strategy.POST_PROCESSING)
     public Record<String, Invoice> bill(ConsumerRecord<String, String> record) {
+        crashes.at(Pipeline.AT_LEAST_ONCE, CrashPoint.BEFORE_PROCESSING);
         Order order = decoder.decode(record.topic(), record.partition(), record.offset(), record.key(), record.value());
         return Record.of(order.customerId(),
                 Invoice.of(order, record.partition(), record.offset(), Pipeline.AT_LEAST_ONCE));

@@ -9,6 +9,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
+import org.jboss.logging.Logger;
+
 
 import io.orderguarantees.shared.Order;
 import io.smallrye.mutiny.Uni;
@@ -25,12 +27,16 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 @ApplicationScoped
 public class AtMostOnceBilling {
 
+    private static final Logger LOG = Logger.getLogger(AtMostOnceBilling.class);
+
     private final OrderDecoder decoder;
     private final KafkaClientService clients;
+    private final Crashes crashes;
 
-    AtMostOnceBilling(OrderDecoder decoder, KafkaClientService clients) {
+    AtMostOnceBilling(OrderDecoder decoder, KafkaClientService clients, Crashes crashes) {
         this.decoder = decoder;
         this.clients = clients;
+        this.crashes = crashes;
     }
 
     @Incoming("billing-at-most-once")
@@ -38,10 +44,19 @@ public class AtMostOnceBilling {
     public Uni<Message<Invoice>> bill(Message<String> message) {
         IncomingKafkaRecordMetadata<String, String> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .orElseThrow();
+        crashes.at(Pipeline.AT_MOST_ONCE, CrashPoint.BEFORE_PROCESSING);
         return clients.getConsumer(Pipeline.AT_MOST_ONCE.channel())
                 .commit(Map.of(new TopicPartition(record.getTopic(), record.getPartition()),
                         new OffsetAndMetadata(record.getOffset() + 1)))
-                .map(committed -> {
+                .onItemOrFailure().transform((committed, commitFailure) -> {
+                    if (commitFailure != null) {
+                        // Not committed (a rebalance moved the partition, say): not processed either. Whoever
+                        // owns the partition now gets the record from the last committed offset.
+                        LOG.warnf("offset %d of %s-%d not committed, order not billed here: %s", record.getOffset(),
+                                record.getTopic(), record.getPartition(), commitFailure.toString());
+                        return null;
+                    }
+                    crashes.at(Pipeline.AT_MOST_ONCE, CrashPoint.AFTER_COMMIT_BEFORE_PROCESSING);
                     Order order = decoder.decode(record.getTopic(), record.getPartition(), record.getOffset(),
                             record.getKey(), message.getPayload());
                     return message.withPayload(Invoice.of(order, record.getPartition(), record.getOffset(),

@@ -37,11 +37,15 @@ public class ExactlyOnceBilling {
     @Inject
     KafkaClientService clients;
 
+    @Inject
+    Crashes crashes;
+
     @Incoming("billing-exactly-once")
     public Uni<Void> bill(KafkaRecordBatch<String, String> batch) {
         AbortWitness abort = AbortWitness.of(clients.getProducer("invoices-exactly-once").unwrap());
         return transactions.withTransactionAndAck(batch, emitter -> {
             for (KafkaRecord<String, String> record : batch) {
+                crashes.at(Pipeline.EXACTLY_ONCE, CrashPoint.BEFORE_PROCESSING);
                 invoice(record, emitter);
             }
             return Uni.createFrom().voidItem();

@@ -1,0 +1,50 @@
+package io.orderguarantees.billing;
+
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.OutgoingInterceptor;
+
+/**
+ * The moment an invoice is acknowledged by the broker and its order's offset not yet committed: SmallRye calls an
+ * outgoing interceptor's {@code onMessageAck} before the acknowledgement travels back to the incoming record. For
+ * exactly-once that is inside the open transaction: the invoice is in the log, uncommitted.
+ */
+abstract class InvoiceWritten implements OutgoingInterceptor {
+
+    private final Pipeline pipeline;
+    private final Crashes crashes;
+
+    InvoiceWritten(Pipeline pipeline, Crashes crashes) {
+        this.pipeline = pipeline;
+        this.crashes = crashes;
+    }
+
+    @Override
+    public void onMessageAck(Message<?> message) {
+        crashes.at(pipeline, CrashPoint.AFTER_PROCESSING_BEFORE_COMMIT);
+    }
+
+    @Override
+    public void onMessageNack(Message<?> message, Throwable failure) {
+        // A failed write is the pipeline's own failure path, not a crash point.
+    }
+
+    @Singleton
+    @Identifier("invoices-at-least-once")
+    static class AtLeastOnce extends InvoiceWritten {
+        AtLeastOnce(Crashes crashes) {
+            super(Pipeline.AT_LEAST_ONCE, crashes);
+        }
+    }
+
+    @Singleton
+    @Identifier("invoices-exactly-once")
+    static class ExactlyOnce extends InvoiceWritten {
+        ExactlyOnce(Crashes crashes) {
+            super(Pipeline.EXACTLY_ONCE, crashes);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.orderguarantees.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.orderguarantees.testsupport.ServiceProcess;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
+
+/**
+ * Real crashes: the packaged service halts at a crash point while billing, is started again, and the invoice topics
+ * (read_committed) tell what each pipeline lost or billed twice. Every scenario checks all three pipelines, since
+ * the crash hits the whole process.
+ */
+class CrashRecoveryIT {
+
+    private static final int ORDERS = 60;
+    private static final int CRASH_AT = 20;
+    private static final Duration CAUGHT_UP = Duration.ofSeconds(90);
+
+    private EmbeddedKafkaBroker broker;
+    private KafkaCompanion companion;
+
+    @BeforeEach
+    void brokerWithOrders() {
+        broker = new EmbeddedKafkaBroker().start();
+        companion = new KafkaCompanion(broker.getAdvertisedListeners());
+        companion.topics().create(List.of(new NewTopic("orders", 3, (short) 1)));
+        companion.produceStrings().fromRecords(IntStream.rangeClosed(1, ORDERS)
+                .mapToObj(i -> new ProducerRecord<>("orders", "c-" + (i % 5), "{\"orderId\":\"o-" + i
+                        + "\",\"customerId\":\"c-" + (i % 5) + "\",\"item\":\"Pen\",\"quantity\":1,\"unitPrice\":" + i + "}"))
+                .toList()).awaitCompletion();
+    }
+
+    @AfterEach
+    void stopBroker() {
+        companion.close();
+        broker.close();
+    }
+
+    @Test
+    void atLeastOnceCrashAfterInvoicingBeforeCommitRedeliversAndCountsTheDuplicate() throws Exception {
+        crashThenRecover(Pipeline.AT_LEAST_ONCE, CrashPoint.AFTER_PROCESSING_BEFORE_COMMIT);
+    }
+
+    @Test
+    void atMostOnceCrashAfterCommitBeforeInvoicingLosesTheOrder() throws Exception {
+        Outcome outcome = crashThenRecover(Pipeline.AT_MOST_ONCE, CrashPoint.AFTER_COMMIT_BEFORE_PROCESSING);
+
+        assertThat(outcome.lost(Pipeline.AT_MOST_ONCE)).as("the order whose offset was committed before the crash")
+                .isNotEmpty();
+    }
+
+    @Test
+    void exactlyOnceCrashBeforeProcessingBillsEveryOrderOnce() throws Exception {
+        crashThenRecover(Pipeline.EXACTLY_ONCE, CrashPoint.BEFORE_PROCESSING);
+    }
+
+    @Test
+    void exactlyOnceCrashInsideTheOpenTransactionBillsEveryOrderOnceAndHidesTheAbortedInvoices() throws Exception {
+        Outcome outcome = crashThenRecover(Pipeline.EXACTLY_ONCE, CrashPoint.AFTER_PROCESSING_BEFORE_COMMIT);
+
+        List<ConsumerRecord<String, String>> everything = read("invoices-exactly-once", IsolationLevel.READ_UNCOMMITTED);
+        assertThat(everything.size()).as("invoices written by the crashed transaction stay in the log, aborted")
+                .isGreaterThan(outcome.invoices(Pipeline.EXACTLY_ONCE).size());
+    }
+
+    private Outcome crashThenRecover(Pipeline pipeline, CrashPoint point) throws Exception {
+        String prefix = "order-guarantees.billing.crash." + pipeline.id();
+        String name = pipeline.id() + "-" + point.id();
+        Set<String> billedBeforeCrash;
+        try (ServiceProcess crashing = ServiceProcess.startMayExit(name, "crashing", broker.getAdvertisedListeners(),
+                Map.of(prefix + ".point", point.id(), prefix + ".after-records", String.valueOf(CRASH_AT)))) {
+            OptionalInt exit = crashing.awaitExit(Duration.ofSeconds(60));
+            assertThat(exit).as("the process halted at the crash point").hasValue(Crashes.EXIT_STATUS);
+            billedBeforeCrash = new HashSet<>(orderIds(invoices(pipeline)));
+        }
+        try (ServiceProcess recovered = ServiceProcess.start(name, "recovered", broker.getAdvertisedListeners(), Map.of())) {
+            await().atMost(CAUGHT_UP).pollInterval(Duration.ofMillis(500)).until(this::everyGroupCaughtUp);
+        }
+        Outcome outcome = new Outcome(Map.of(
+                Pipeline.AT_MOST_ONCE, invoices(Pipeline.AT_MOST_ONCE),
+                Pipeline.AT_LEAST_ONCE, invoices(Pipeline.AT_LEAST_ONCE),
+                Pipeline.EXACTLY_ONCE, invoices(Pipeline.EXACTLY_ONCE)));
+
+        assertThat(outcome.lost(Pipeline.EXACTLY_ONCE)).isEmpty();
+        assertThat(outcome.duplicates(Pipeline.EXACTLY_ONCE)).isZero();
+        assertThat(outcome.lost(Pipeline.AT_LEAST_ONCE)).isEmpty();
+        assertThat(outcome.duplicates(Pipeline.AT_MOST_ONCE)).isZero();
+        if (pipeline == Pipeline.AT_LEAST_ONCE) {
+            List<String> all = orderIds(outcome.invoices(Pipeline.AT_LEAST_ONCE));
+            long redelivered = billedBeforeCrash.stream()
+                    .filter(id -> all.stream().filter(id::equals).count() > 1).count();
+            assertThat(redelivered).as("invoiced before the crash, not committed, delivered again").isPositive();
+            assertThat(outcome.duplicates(Pipeline.AT_LEAST_ONCE)).isEqualTo(redelivered);
+        }
+        return outcome;
+    }
+
+    private boolean everyGroupCaughtUp() {
+        Map<TopicPartition, Long> end = companion.offsets().list(IntStream.range(0, 3)
+                .mapToObj(p -> new TopicPartition("orders", p)).toList()).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        for (Pipeline pipeline : Pipeline.values()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = companion.consumerGroups().offsets(pipeline.channel());
+            boolean caughtUp = end.entrySet().stream().allMatch(e -> e.getValue() == 0
+                    || committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue());
+            if (!caughtUp) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<ConsumerRecord<String, String>> invoices(Pipeline pipeline) {
+        return read(pipeline.invoiceTopic(), IsolationLevel.READ_COMMITTED);
+    }
+
+    private List<ConsumerRecord<String, String>> read(String topic, IsolationLevel isolation) {
+        return companion.consumeStrings().withIsolationLevel(isolation).withOffsetReset(OffsetResetStrategy.EARLIEST)
+                .fromTopics(topic, Duration.ofSeconds(3)).awaitCompletion(Duration.ofSeconds(30)).getRecords();
+    }
+
+    private static List<String> orderIds(List<ConsumerRecord<String, String>> invoices) {
+        return invoices.stream().map(r -> JsonPath.from(r.value()).getString("orderId")).toList();
+    }
+
+    private record Outcome(Map<Pipeline, List<ConsumerRecord<String, String>>> byPipeline) {
+
+        List<ConsumerRecord<String, String>> invoices(Pipeline pipeline) {
+            return byPipeline.get(pipeline);
+        }
+
+        Set<String> lost(Pipeline pipeline) {
+            Set<String> billed = new HashSet<>(orderIds(invoices(pipeline)));
+            return IntStream.rangeClosed(1, ORDERS).mapToObj(i -> "o-" + i).filter(id -> !billed.contains(id))
+                    .collect(Collectors.toSet());
+        }
+
+        long duplicates(Pipeline pipeline) {
+            List<String> ids = orderIds(invoices(pipeline));
+            return ids.size() - ids.stream().distinct().count();
+        }
+    }
+}

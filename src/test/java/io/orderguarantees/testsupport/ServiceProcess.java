@@ -1,0 +1,150 @@
+package io.orderguarantees.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process, in the test profile,
+ * against a given broker: what a crash does to a process can only be seen from outside it.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ServiceProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * Starts instance {@code instanceId} and waits until it is ready; {@code config} holds extra system properties.
+     * A restarted instance keeps its id, hence its transactional ids: its first transaction then fences and aborts
+     * whatever transaction the crashed run left open, instead of leaving it to block read_committed readers for
+     * {@code transaction.timeout.ms}.
+     */
+    public static ServiceProcess start(String instanceId, String run, String bootstrapServers,
+            Map<String, String> config) {
+        return start(instanceId, run, bootstrapServers, config, false);
+    }
+
+    /** Starts an instance expected to halt soon: returns once it is ready or has already exited. */
+    public static ServiceProcess startMayExit(String instanceId, String run, String bootstrapServers,
+            Map<String, String> config) {
+        return start(instanceId, run, bootstrapServers, config, true);
+    }
+
+    private static ServiceProcess start(String instanceId, String run, String bootstrapServers,
+            Map<String, String> config, boolean mayExit) {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: run the integration tests with ./mvnw verify");
+        }
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx512m", "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port,
+                "-Dkafka.bootstrap.servers=" + bootstrapServers, "-Dorder-guarantees.instance-id=" + instanceId));
+        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", JAR.toString()));
+        try {
+            Path log = Files.createDirectories(Path.of("target", "service-logs")).resolve(instanceId + "-" + run + ".log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            ServiceProcess service = new ServiceProcess(process, port, log);
+            service.awaitReady(Duration.ofSeconds(60), mayExit);
+            return service;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The exit status once the process ended by itself within {@code timeout}, or empty if it is still running. */
+    public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? OptionalInt.of(process.exitValue())
+                : OptionalInt.empty();
+    }
+
+    /** SIGKILL, as an orchestrator's kill -9 or a power cut would. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    private void awaitReady(Duration timeout, boolean mayExit) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive() && mayExit) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the service exited with " + process.exitValue() + ": see " + log);
+            }
+            try {
+                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200) {
+                    return;
+                }
+                Thread.sleep(250);
+            } catch (IOException notYet) {
+                sleep();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("the service was not ready within " + timeout + ": see " + log);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

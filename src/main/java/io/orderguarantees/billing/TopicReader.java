@@ -45,6 +45,8 @@ public class TopicReader {
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        // The connector's own default when nothing set kafka.bootstrap.servers (the in-process dev broker).
+        config.putIfAbsent(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
         try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, DEADLINE).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

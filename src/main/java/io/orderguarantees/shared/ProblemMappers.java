@@ -2,6 +2,7 @@ package io.orderguarantees.shared;
 
 import java.net.URI;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -58,6 +59,15 @@ public class ProblemMappers {
         Response.StatusType status = e.getResponse().getStatusInfo();
         return new Problem(URI.create("about:blank"), status.getReasonPhrase(), status.getStatusCode(),
                 e.getMessage(), uri.getPath(), List.of()).toResponse();
+    }
+
+    /** Anything unforeseen: a 500 problem that names no internals; the log has the stack trace under the same id. */
+    @ServerExceptionMapper(priority = 10_000)
+    public Response unexpected(Throwable e, UriInfo uri) {
+        String id = UUID.randomUUID().toString();
+        LOG.errorf(e, "%s: unexpected error %s", uri.getPath(), id);
+        return new Problem(URI.create("about:blank"), "Internal Server Error", 500,
+                "unexpected error " + id + " (see the service log)", uri.getPath(), List.of()).toResponse();
     }
 
     private static String fieldPath(JsonMappingException e) {

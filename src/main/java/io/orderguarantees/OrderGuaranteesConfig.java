@@ -37,19 +37,27 @@ public interface OrderGuaranteesConfig {
     interface Billing {
 
         /**
-         * Crash points per pipeline ({@code at-most-once}, {@code at-least-once}, {@code exactly-once}), honoured in
+         * Injected faults per pipeline ({@code at-most-once}, {@code at-least-once}, {@code exactly-once}), honoured in
          * the dev and test profiles only: the service refuses to start in any other profile with one configured.
          */
-        Map<String, Crash> crash();
+        Map<String, Faults> faults();
     }
 
-    interface Crash {
+    interface Faults {
 
         /** Where the process halts: before-processing, after-processing-before-commit, after-commit-before-processing. */
-        Optional<String> point();
+        Optional<String> crashPoint();
 
-        /** Halt when the Nth record reaches the point (counted from this process's start). */
+        /** Halt when the Nth record reaches the crash point (counted from this process's start). */
         @WithDefault("1")
-        int afterRecords();
+        int crashAfterRecords();
+
+        /** Every order's first N billing attempts fail with a transient error (retried, then dead-lettered). */
+        @WithDefault("0")
+        int failingAttempts();
+
+        /** The Nth record's processing never completes (0: never), to trip the throttled strategy's guard. */
+        @WithDefault("0")
+        int hangAfterRecords();
     }
 }

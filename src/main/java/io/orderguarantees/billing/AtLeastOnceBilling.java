@@ -8,6 +8,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
 
 import io.orderguarantees.shared.Order;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
@@ -19,20 +20,25 @@ import io.smallrye.reactive.messaging.kafka.Record;
 public class AtLeastOnceBilling {
 
     private final OrderDecoder decoder;
-    private final Crashes crashes;
+    private final InvoiceCalculator calculator;
+    private final Faults faults;
 
-    AtLeastOnceBilling(OrderDecoder decoder, Crashes crashes) {
+    AtLeastOnceBilling(OrderDecoder decoder, InvoiceCalculator calculator, Faults faults) {
         this.decoder = decoder;
-        this.crashes = crashes;
+        this.calculator = calculator;
+        this.faults = faults;
     }
 
     @Incoming("billing-at-least-once")
     @Outgoing("invoices-at-least-once")
     @Acknowledgment(Acknowledgment.Strategy.POST_PROCESSING)
-    public Record<String, Invoice> bill(ConsumerRecord<String, String> record) {
-        crashes.at(Pipeline.AT_LEAST_ONCE, CrashPoint.BEFORE_PROCESSING);
+    public Uni<Record<String, Invoice>> bill(ConsumerRecord<String, String> record) {
+        faults.crashAt(Pipeline.AT_LEAST_ONCE, CrashPoint.BEFORE_PROCESSING);
+        if (faults.hangs(Pipeline.AT_LEAST_ONCE)) {
+            return Uni.createFrom().nothing();
+        }
         Order order = decoder.decode(record.topic(), record.partition(), record.offset(), record.key(), record.value());
-        return Record.of(order.customerId(),
-                Invoice.of(order, record.partition(), record.offset(), Pipeline.AT_LEAST_ONCE));
+        return calculator.invoice(order, record.partition(), record.offset(), Pipeline.AT_LEAST_ONCE)
+                .map(invoice -> Record.of(order.customerId(), invoice));
     }
 }

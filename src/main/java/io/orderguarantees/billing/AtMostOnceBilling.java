@@ -31,12 +31,14 @@ public class AtMostOnceBilling {
 
     private final OrderDecoder decoder;
     private final KafkaClientService clients;
-    private final Crashes crashes;
+    private final InvoiceCalculator calculator;
+    private final Faults faults;
 
-    AtMostOnceBilling(OrderDecoder decoder, KafkaClientService clients, Crashes crashes) {
+    AtMostOnceBilling(OrderDecoder decoder, KafkaClientService clients, InvoiceCalculator calculator, Faults faults) {
         this.decoder = decoder;
         this.clients = clients;
-        this.crashes = crashes;
+        this.calculator = calculator;
+        this.faults = faults;
     }
 
     @Incoming("billing-at-most-once")
@@ -44,29 +46,28 @@ public class AtMostOnceBilling {
     public Uni<Message<Invoice>> bill(Message<String> message) {
         IncomingKafkaRecordMetadata<String, String> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .orElseThrow();
-        crashes.at(Pipeline.AT_MOST_ONCE, CrashPoint.BEFORE_PROCESSING);
+        faults.crashAt(Pipeline.AT_MOST_ONCE, CrashPoint.BEFORE_PROCESSING);
         return clients.getConsumer(Pipeline.AT_MOST_ONCE.channel())
                 .commit(Map.of(new TopicPartition(record.getTopic(), record.getPartition()),
                         new OffsetAndMetadata(record.getOffset() + 1)))
-                .onItemOrFailure().transform((committed, commitFailure) -> {
+                .onItemOrFailure().transformToUni((committed, commitFailure) -> {
                     if (commitFailure != null) {
                         // Not committed (a rebalance moved the partition, say): not processed either. Whoever
                         // owns the partition now gets the record from the last committed offset.
                         LOG.warnf("offset %d of %s-%d not committed, order not billed here: %s", record.getOffset(),
                                 record.getTopic(), record.getPartition(), commitFailure.toString());
-                        return null;
+                        return Uni.createFrom().<Message<Invoice>> nullItem();
                     }
-                    crashes.at(Pipeline.AT_MOST_ONCE, CrashPoint.AFTER_COMMIT_BEFORE_PROCESSING);
+                    faults.crashAt(Pipeline.AT_MOST_ONCE, CrashPoint.AFTER_COMMIT_BEFORE_PROCESSING);
                     Order order = decoder.decode(record.getTopic(), record.getPartition(), record.getOffset(),
                             record.getKey(), message.getPayload());
-                    return message.withPayload(Invoice.of(order, record.getPartition(), record.getOffset(),
-                            Pipeline.AT_MOST_ONCE))
-                            .addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withKey(order.customerId()).build());
+                    return calculator.invoice(order, record.getPartition(), record.getOffset(), Pipeline.AT_MOST_ONCE)
+                            .map(invoice -> message.withPayload(invoice).addMetadata(
+                                    OutgoingKafkaRecordMetadata.<String> builder().withKey(order.customerId()).build()));
                 })
                 // A failed Uni would end the whole stream: nack the record instead, so that the channel's
                 // dead-letter-queue failure strategy takes it, and forward nothing.
-                .onFailure(PoisonRecordException.class)
-                .recoverWithUni(poison -> Uni.createFrom().completionStage(message.nack(poison))
+                .onFailure().recoverWithUni(failure -> Uni.createFrom().completionStage(message.nack(failure))
                         .map(nacked -> (Message<Invoice>) null));
     }
 }

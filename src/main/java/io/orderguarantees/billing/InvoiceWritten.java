@@ -15,16 +15,16 @@ import io.smallrye.reactive.messaging.OutgoingInterceptor;
 abstract class InvoiceWritten implements OutgoingInterceptor {
 
     private final Pipeline pipeline;
-    private final Crashes crashes;
+    private final Faults faults;
 
-    InvoiceWritten(Pipeline pipeline, Crashes crashes) {
+    InvoiceWritten(Pipeline pipeline, Faults faults) {
         this.pipeline = pipeline;
-        this.crashes = crashes;
+        this.faults = faults;
     }
 
     @Override
     public void onMessageAck(Message<?> message) {
-        crashes.at(pipeline, CrashPoint.AFTER_PROCESSING_BEFORE_COMMIT);
+        faults.crashAt(pipeline, CrashPoint.AFTER_PROCESSING_BEFORE_COMMIT);
     }
 
     @Override
@@ -35,16 +35,16 @@ abstract class InvoiceWritten implements OutgoingInterceptor {
     @Singleton
     @Identifier("invoices-at-least-once")
     static class AtLeastOnce extends InvoiceWritten {
-        AtLeastOnce(Crashes crashes) {
-            super(Pipeline.AT_LEAST_ONCE, crashes);
+        AtLeastOnce(Faults faults) {
+            super(Pipeline.AT_LEAST_ONCE, faults);
         }
     }
 
     @Singleton
     @Identifier("invoices-exactly-once")
     static class ExactlyOnce extends InvoiceWritten {
-        ExactlyOnce(Crashes crashes) {
-            super(Pipeline.EXACTLY_ONCE, crashes);
+        ExactlyOnce(Faults faults) {
+            super(Pipeline.EXACTLY_ONCE, faults);
         }
     }
 }

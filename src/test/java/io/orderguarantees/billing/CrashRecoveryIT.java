@@ -87,13 +87,13 @@ class CrashRecoveryIT {
     }
 
     private Outcome crashThenRecover(Pipeline pipeline, CrashPoint point) throws Exception {
-        String prefix = "order-guarantees.billing.crash." + pipeline.id();
+        String prefix = "order-guarantees.billing.faults." + pipeline.id();
         String name = pipeline.id() + "-" + point.id();
         Set<String> billedBeforeCrash;
         try (ServiceProcess crashing = ServiceProcess.startMayExit(name, "crashing", broker.getAdvertisedListeners(),
-                Map.of(prefix + ".point", point.id(), prefix + ".after-records", String.valueOf(CRASH_AT)))) {
+                Map.of(prefix + ".crash-point", point.id(), prefix + ".crash-after-records", String.valueOf(CRASH_AT)))) {
             OptionalInt exit = crashing.awaitExit(Duration.ofSeconds(60));
-            assertThat(exit).as("the process halted at the crash point").hasValue(Crashes.EXIT_STATUS);
+            assertThat(exit).as("the process halted at the crash point").hasValue(Faults.EXIT_STATUS);
             billedBeforeCrash = new HashSet<>(orderIds(invoices(pipeline)));
         }
         try (ServiceProcess recovered = ServiceProcess.start(name, "recovered", broker.getAdvertisedListeners(), Map.of())) {

@@ -1,0 +1,91 @@
+package io.orderguarantees.billing;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.orderguarantees.testsupport.KafkaBrokerResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.common.mapper.TypeRef;
+import io.restassured.http.ContentType;
+
+/**
+ * Faults injected into the running service: transient failures are retried (and dead-lettered once retries are
+ * spent), and a record that never completes trips the throttled strategy's guard, which the health check reports.
+ */
+@QuarkusTest
+@TestProfile(InjectedFaultsTest.Faulty.class)
+@WithTestResource(KafkaBrokerResource.class)
+class InjectedFaultsTest {
+
+    public static class Faulty implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    // Two failed attempts, then success: within @Retry's three retries.
+                    "order-guarantees.billing.faults.at-most-once.failing-attempts", "2",
+                    // Five failed attempts: the retries are spent.
+                    "order-guarantees.billing.faults.exactly-once.failing-attempts", "5",
+                    "order-guarantees.billing.faults.at-least-once.hang-after-records", "1",
+                    "mp.messaging.incoming.billing-at-least-once.throttled.unprocessed-record-max-age.ms", "3000");
+        }
+    }
+
+    @Test
+    void transientFailuresAreRetriedAndBilledOnce() {
+        String customer = order();
+
+        List<Invoice> invoices = await().atMost(Duration.ofSeconds(30)).until(() -> invoices("at-most-once", customer),
+                found -> !found.isEmpty());
+        assertThat(invoices).hasSize(1);
+    }
+
+    @Test
+    void whenRetriesAreSpentTheOrderIsDeadLetteredInsteadOfLooping() {
+        String customer = order();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/billing/dead-letters").then()
+                .statusCode(200)
+                .body("findAll { it.key == '" + customer + "' }.reason",
+                        // The first attempt and @Retry's three retries, then the dead letter.
+                        hasItem(containsString("injected transient failure, attempt 4"))));
+        assertThat(invoices("exactly-once", customer)).isEmpty();
+    }
+
+    @Test
+    void aRecordThatNeverCompletesMakesTheServiceUnhealthy() {
+        order();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/live").then()
+                .statusCode(503).body("status", equalTo("DOWN"))
+                .body("checks.find { it.status == 'DOWN' }.data.'billing-at-least-once'", startsWith("[KO]")));
+    }
+
+    private static String order() {
+        String customer = "c-" + UUID.randomUUID();
+        given().contentType(ContentType.JSON)
+                .body("{\"customerId\":\"" + customer + "\",\"item\":\"Pen\",\"quantity\":1,\"unitPrice\":2}")
+                .post("/orders").then().statusCode(201);
+        return customer;
+    }
+
+    private static List<Invoice> invoices(String pipeline, String customer) {
+        return given().queryParam("customerId", customer).get("/billing/{p}/invoices", pipeline).then().statusCode(200)
+                .extract().as(new TypeRef<List<Invoice>>() {
+                });
+    }
+}

@@ -42,14 +42,22 @@ class CrashRecoveryIT {
     private EmbeddedKafkaBroker broker;
     private KafkaCompanion companion;
 
+    private List<String> published;
+
     @BeforeEach
-    void brokerWithOrders() {
+    void startBroker() {
         broker = new EmbeddedKafkaBroker().start();
         companion = new KafkaCompanion(broker.getAdvertisedListeners());
         companion.topics().create(List.of(new NewTopic("orders", 3, (short) 1)));
-        companion.produceStrings().fromRecords(IntStream.rangeClosed(1, ORDERS)
-                .mapToObj(i -> new ProducerRecord<>("orders", "c-" + (i % 5), "{\"orderId\":\"o-" + i
-                        + "\",\"customerId\":\"c-" + (i % 5) + "\",\"item\":\"Pen\",\"quantity\":1,\"unitPrice\":" + i + "}"))
+    }
+
+    /** Orders as the intake writes them, keyed by one of five customers. */
+    private void publish(List<String> orderIds) {
+        published = orderIds;
+        companion.produceStrings().fromRecords(IntStream.range(0, orderIds.size())
+                .mapToObj(i -> new ProducerRecord<>("orders", "c-" + (i % 5), "{\"orderId\":\"" + orderIds.get(i)
+                        + "\",\"customerId\":\"c-" + (i % 5) + "\",\"item\":\"Pen\",\"quantity\":1,\"unitPrice\":" + (i + 1)
+                        + "}"))
                 .toList()).awaitCompletion();
     }
 
@@ -61,12 +69,25 @@ class CrashRecoveryIT {
 
     @Test
     void atLeastOnceCrashAfterInvoicingBeforeCommitRedeliversAndCountsTheDuplicate() throws Exception {
-        crashThenRecover(Pipeline.AT_LEAST_ONCE, CrashPoint.AFTER_PROCESSING_BEFORE_COMMIT);
+        publish(sixtyOrders());
+        crashThenRecover(Pipeline.AT_LEAST_ONCE, CrashPoint.AFTER_PROCESSING_BEFORE_COMMIT, CRASH_AT);
+    }
+
+    @Test
+    void seedOrdersWithARedeliveryFaultAreDuplicatedAtLeastOnceAndBilledOnceExactlyOnce() throws Exception {
+        publish(List.of("order1", "order2", "order3"));
+
+        Outcome outcome = crashThenRecover(Pipeline.AT_LEAST_ONCE, CrashPoint.AFTER_PROCESSING_BEFORE_COMMIT, 3);
+
+        assertThat(outcome.duplicates(Pipeline.AT_LEAST_ONCE)).isPositive();
+        assertThat(orderIds(outcome.invoices(Pipeline.EXACTLY_ONCE)))
+                .containsExactlyInAnyOrder("order1", "order2", "order3");
     }
 
     @Test
     void atMostOnceCrashAfterCommitBeforeInvoicingLosesTheOrder() throws Exception {
-        Outcome outcome = crashThenRecover(Pipeline.AT_MOST_ONCE, CrashPoint.AFTER_COMMIT_BEFORE_PROCESSING);
+        publish(sixtyOrders());
+        Outcome outcome = crashThenRecover(Pipeline.AT_MOST_ONCE, CrashPoint.AFTER_COMMIT_BEFORE_PROCESSING, CRASH_AT);
 
         assertThat(outcome.lost(Pipeline.AT_MOST_ONCE)).as("the order whose offset was committed before the crash")
                 .isNotEmpty();
@@ -74,24 +95,30 @@ class CrashRecoveryIT {
 
     @Test
     void exactlyOnceCrashBeforeProcessingBillsEveryOrderOnce() throws Exception {
-        crashThenRecover(Pipeline.EXACTLY_ONCE, CrashPoint.BEFORE_PROCESSING);
+        publish(sixtyOrders());
+        crashThenRecover(Pipeline.EXACTLY_ONCE, CrashPoint.BEFORE_PROCESSING, CRASH_AT);
     }
 
     @Test
     void exactlyOnceCrashInsideTheOpenTransactionBillsEveryOrderOnceAndHidesTheAbortedInvoices() throws Exception {
-        Outcome outcome = crashThenRecover(Pipeline.EXACTLY_ONCE, CrashPoint.AFTER_PROCESSING_BEFORE_COMMIT);
+        publish(sixtyOrders());
+        Outcome outcome = crashThenRecover(Pipeline.EXACTLY_ONCE, CrashPoint.AFTER_PROCESSING_BEFORE_COMMIT, CRASH_AT);
 
         List<ConsumerRecord<String, String>> everything = read("invoices-exactly-once", IsolationLevel.READ_UNCOMMITTED);
         assertThat(everything.size()).as("invoices written by the crashed transaction stay in the log, aborted")
                 .isGreaterThan(outcome.invoices(Pipeline.EXACTLY_ONCE).size());
     }
 
-    private Outcome crashThenRecover(Pipeline pipeline, CrashPoint point) throws Exception {
+    private static List<String> sixtyOrders() {
+        return IntStream.rangeClosed(1, ORDERS).mapToObj(i -> "o-" + i).toList();
+    }
+
+    private Outcome crashThenRecover(Pipeline pipeline, CrashPoint point, int crashAt) throws Exception {
         String prefix = "order-guarantees.billing.faults." + pipeline.id();
         String name = pipeline.id() + "-" + point.id();
         Set<String> billedBeforeCrash;
         try (ServiceProcess crashing = ServiceProcess.startMayExit(name, "crashing", broker.getAdvertisedListeners(),
-                Map.of(prefix + ".crash-point", point.id(), prefix + ".crash-after-records", String.valueOf(CRASH_AT)))) {
+                Map.of(prefix + ".crash-point", point.id(), prefix + ".crash-after-records", String.valueOf(crashAt)))) {
             OptionalInt exit = crashing.awaitExit(Duration.ofSeconds(60));
             assertThat(exit).as("the process halted at the crash point").hasValue(Faults.EXIT_STATUS);
             billedBeforeCrash = new HashSet<>(orderIds(invoices(pipeline)));
@@ -99,7 +126,7 @@ class CrashRecoveryIT {
         try (ServiceProcess recovered = ServiceProcess.start(name, "recovered", broker.getAdvertisedListeners(), Map.of())) {
             await().atMost(CAUGHT_UP).pollInterval(Duration.ofMillis(500)).until(this::everyGroupCaughtUp);
         }
-        Outcome outcome = new Outcome(Map.of(
+        Outcome outcome = new Outcome(published, Map.of(
                 Pipeline.AT_MOST_ONCE, invoices(Pipeline.AT_MOST_ONCE),
                 Pipeline.AT_LEAST_ONCE, invoices(Pipeline.AT_LEAST_ONCE),
                 Pipeline.EXACTLY_ONCE, invoices(Pipeline.EXACTLY_ONCE)));
@@ -146,7 +173,7 @@ class CrashRecoveryIT {
         return invoices.stream().map(r -> JsonPath.from(r.value()).getString("orderId")).toList();
     }
 
-    private record Outcome(Map<Pipeline, List<ConsumerRecord<String, String>>> byPipeline) {
+    private record Outcome(List<String> published, Map<Pipeline, List<ConsumerRecord<String, String>>> byPipeline) {
 
         List<ConsumerRecord<String, String>> invoices(Pipeline pipeline) {
             return byPipeline.get(pipeline);
@@ -154,8 +181,7 @@ class CrashRecoveryIT {
 
         Set<String> lost(Pipeline pipeline) {
             Set<String> billed = new HashSet<>(orderIds(invoices(pipeline)));
-            return IntStream.rangeClosed(1, ORDERS).mapToObj(i -> "o-" + i).filter(id -> !billed.contains(id))
-                    .collect(Collectors.toSet());
+            return published.stream().filter(id -> !billed.contains(id)).collect(Collectors.toSet());
         }
 
         long duplicates(Pipeline pipeline) {

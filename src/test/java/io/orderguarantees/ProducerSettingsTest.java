@@ -1,4 +1,4 @@
-package io.orderguarantees.intake;
+package io.orderguarantees;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.orderguarantees.testsupport.ClientConfigRecorder;
 import io.orderguarantees.testsupport.KafkaBrokerResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,12 +28,18 @@ class ProducerSettingsTest {
     @Inject
     KafkaClientService clients;
 
+    @Inject
+    ClientConfigRecorder recorder;
+
     @ParameterizedTest(name = "{0}: acks={1}, idempotence={2}")
     @CsvSource({
             "orders-acks-0,   0,   false, false",
             "orders-acks-1,   1,   false, false",
             "orders-acks-all, -1,  true,  false",
             "orders-tx,       -1,  true,  true",
+            "invoices-at-most-once,  -1, true, false",
+            "invoices-at-least-once, -1, true, false",
+            "invoices-exactly-once,  -1, true, true",
     })
     void everyChannelsProducerHasTheAcksAndIdempotenceItsNameSays(String channel, String acks, boolean idempotent,
             boolean transactional) {
@@ -45,12 +52,23 @@ class ProducerSettingsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({ "orders-acks-0", "orders-acks-1", "orders-acks-all", "orders-tx" })
+    @CsvSource({ "orders-acks-0", "orders-acks-1", "orders-acks-all", "orders-tx", "invoices-at-most-once",
+            "invoices-at-least-once", "invoices-exactly-once" })
     void everyChannelWritesToTheOrdersTopicWithTheConfiguredDeliveryTimeout(String channel) {
         ProducerConfig effective = effective(channel);
 
         assertThat(effective.getInt(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).isEqualTo(6000);
         assertThat(effective.getInt(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)).isEqualTo(3000);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({ "billing-at-most-once", "billing-at-least-once" })
+    void theDeadLetterProducersAreIdempotentWithAcksAllToo(String channel) {
+        ProducerConfig effective = new ProducerConfig(
+                recorder.config("kafka-dead-letter-topic-producer-kafka-consumer-" + channel));
+
+        assertThat(effective.getString(ProducerConfig.ACKS_CONFIG)).isEqualTo("-1");
+        assertThat(effective.getBoolean(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)).isTrue();
     }
 
     private ProducerConfig effective(String channel) {

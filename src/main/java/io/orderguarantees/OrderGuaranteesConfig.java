@@ -56,8 +56,12 @@ public interface OrderGuaranteesConfig {
         @WithDefault("0")
         int failingAttempts();
 
-        /** The Nth record's processing never completes (0: never), to trip the throttled strategy's guard. */
+        /** The Nth record's processing stalls (0: none): to trip the throttled guard, or outlast a transaction. */
         @WithDefault("0")
-        int hangAfterRecords();
+        int stallAfterRecords();
+
+        /** How long the stall lasts; 0 is for ever. */
+        @WithDefault("0")
+        long stallMs();
     }
 }

@@ -34,11 +34,11 @@ public class AtLeastOnceBilling {
     @Acknowledgment(Acknowledgment.Strategy.POST_PROCESSING)
     public Uni<Record<String, Invoice>> bill(ConsumerRecord<String, String> record) {
         faults.crashAt(Pipeline.AT_LEAST_ONCE, CrashPoint.BEFORE_PROCESSING);
-        if (faults.hangs(Pipeline.AT_LEAST_ONCE)) {
-            return Uni.createFrom().nothing();
-        }
-        Order order = decoder.decode(record.topic(), record.partition(), record.offset(), record.key(), record.value());
-        return calculator.invoice(order, record.partition(), record.offset(), Pipeline.AT_LEAST_ONCE)
-                .map(invoice -> Record.of(order.customerId(), invoice));
+        return faults.stall(Pipeline.AT_LEAST_ONCE).chain(() -> {
+            Order order = decoder.decode(record.topic(), record.partition(), record.offset(), record.key(),
+                    record.value());
+            return calculator.invoice(order, record.partition(), record.offset(), Pipeline.AT_LEAST_ONCE)
+                    .map(invoice -> Record.of(order.customerId(), invoice));
+        });
     }
 }

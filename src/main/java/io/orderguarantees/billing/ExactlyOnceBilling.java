@@ -67,8 +67,9 @@ public class ExactlyOnceBilling {
         faults.crashAt(Pipeline.EXACTLY_ONCE, CrashPoint.BEFORE_PROCESSING);
         IncomingKafkaRecordMetadata<String, String> source = record.getMetadata(IncomingKafkaRecordMetadata.class)
                 .orElseThrow();
-        return Uni.createFrom().item(() -> decoder.decode(source.getTopic(), source.getPartition(), source.getOffset(),
-                source.getKey(), record.getPayload()))
+        return faults.stall(Pipeline.EXACTLY_ONCE)
+                .map(ignored -> decoder.decode(source.getTopic(), source.getPartition(), source.getOffset(),
+                        source.getKey(), record.getPayload()))
                 .chain(order -> calculator.invoice(order, source.getPartition(), source.getOffset(),
                         Pipeline.EXACTLY_ONCE).invoke(invoice -> emitter.send(KafkaRecord.of(order.customerId(), invoice))))
                 .onFailure().invoke(failure -> emitter.send(Message.of((Object) record.getPayload())

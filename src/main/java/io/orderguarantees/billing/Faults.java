@@ -1,5 +1,6 @@
 package io.orderguarantees.billing;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,11 +13,12 @@ import org.jboss.logging.Logger;
 import io.orderguarantees.OrderGuaranteesConfig;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigUtils;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Real faults for the dev and test profiles. A crash halts the process ({@link Runtime#halt}: no shutdown hooks,
  * nothing committed or flushed on the way out), and whatever restarts it finds only what Kafka kept. Transient
- * failures make billing attempts fail; a hang leaves one record's processing unfinished for ever.
+ * failures make billing attempts fail; a stall holds one record's processing back, for a while or for ever.
  */
 @Startup
 @ApplicationScoped
@@ -27,7 +29,7 @@ public class Faults {
     public static final int EXIT_STATUS = 137;
 
     private record Armed(CrashPoint crashPoint, int crashAfterRecords, AtomicInteger reached, int failingAttempts,
-            Map<String, AtomicInteger> attempts, int hangAfterRecords, AtomicInteger started) {
+            Map<String, AtomicInteger> attempts, int stallAfterRecords, long stallMs, AtomicInteger started) {
     }
 
     private final Map<Pipeline, Armed> armed = new EnumMap<>(Pipeline.class);
@@ -37,7 +39,7 @@ public class Faults {
             Pipeline pipeline = Pipeline.byId(pipelineId).orElseThrow(() -> new IllegalArgumentException(
                     "order-guarantees.billing.faults: unknown pipeline '" + pipelineId + "'"));
             CrashPoint point = faults.crashPoint().map(CrashPoint::byId).orElse(null);
-            if (point == null && faults.failingAttempts() == 0 && faults.hangAfterRecords() == 0) {
+            if (point == null && faults.failingAttempts() == 0 && faults.stallAfterRecords() == 0) {
                 return;
             }
             if (!ConfigUtils.isProfileActive("dev") && !ConfigUtils.isProfileActive("test")) {
@@ -49,10 +51,11 @@ public class Faults {
                         + pipeline.crashPoints().stream().map(CrashPoint::id).toList());
             }
             armed.put(pipeline, new Armed(point, faults.crashAfterRecords(), new AtomicInteger(),
-                    faults.failingAttempts(), new ConcurrentHashMap<>(), faults.hangAfterRecords(), new AtomicInteger()));
-            LOG.warnf("Faults armed for %s: crash at %s of record %d, %d failing attempts per order, hang at record %d",
-                    pipelineId, point == null ? "-" : point.id(), faults.crashAfterRecords(), faults.failingAttempts(),
-                    faults.hangAfterRecords());
+                    faults.failingAttempts(), new ConcurrentHashMap<>(), faults.stallAfterRecords(), faults.stallMs(),
+                    new AtomicInteger()));
+            LOG.warnf("Faults armed for %s: crash at %s of record %d, %d failing attempts per order, stall of %d ms "
+                    + "(0: for ever) at record %d", pipelineId, point == null ? "-" : point.id(),
+                    faults.crashAfterRecords(), faults.failingAttempts(), faults.stallMs(), faults.stallAfterRecords());
         });
     }
 
@@ -79,10 +82,16 @@ public class Faults {
         }
     }
 
-    /** Whether the record whose processing starts now is the one to hang. */
-    public boolean hangs(Pipeline pipeline) {
+    /** Completes at once, except for the record chosen to stall: later, or never. */
+    public Uni<Void> stall(Pipeline pipeline) {
         Armed faults = armed.get(pipeline);
-        return faults != null && faults.hangAfterRecords() > 0
-                && faults.started().incrementAndGet() == faults.hangAfterRecords();
+        if (faults == null || faults.stallAfterRecords() == 0
+                || faults.started().incrementAndGet() != faults.stallAfterRecords()) {
+            return Uni.createFrom().voidItem();
+        }
+        LOG.warnf("Record %d of %s stalls for %s", faults.stallAfterRecords(), pipeline.id(),
+                faults.stallMs() == 0 ? "ever" : faults.stallMs() + " ms");
+        return faults.stallMs() == 0 ? Uni.createFrom().nothing()
+                : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(faults.stallMs()));
     }
 }

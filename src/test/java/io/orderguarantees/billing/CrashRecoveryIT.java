@@ -12,21 +12,15 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.orderguarantees.testsupport.BillingCluster;
 import io.orderguarantees.testsupport.ServiceProcess;
 import io.restassured.path.json.JsonPath;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 
 /**
  * Real crashes: the packaged service halts at a crash point while billing, is started again, and the invoice topics
@@ -39,32 +33,22 @@ class CrashRecoveryIT {
     private static final int CRASH_AT = 20;
     private static final Duration CAUGHT_UP = Duration.ofSeconds(90);
 
-    private EmbeddedKafkaBroker broker;
-    private KafkaCompanion companion;
-
+    private BillingCluster cluster;
     private List<String> published;
 
     @BeforeEach
     void startBroker() {
-        broker = new EmbeddedKafkaBroker().start();
-        companion = new KafkaCompanion(broker.getAdvertisedListeners());
-        companion.topics().create(List.of(new NewTopic("orders", 3, (short) 1)));
+        cluster = new BillingCluster();
     }
 
-    /** Orders as the intake writes them, keyed by one of five customers. */
     private void publish(List<String> orderIds) {
         published = orderIds;
-        companion.produceStrings().fromRecords(IntStream.range(0, orderIds.size())
-                .mapToObj(i -> new ProducerRecord<>("orders", "c-" + (i % 5), "{\"orderId\":\"" + orderIds.get(i)
-                        + "\",\"customerId\":\"c-" + (i % 5) + "\",\"item\":\"Pen\",\"quantity\":1,\"unitPrice\":" + (i + 1)
-                        + "}"))
-                .toList()).awaitCompletion();
+        cluster.publish(orderIds);
     }
 
     @AfterEach
     void stopBroker() {
-        companion.close();
-        broker.close();
+        cluster.close();
     }
 
     @Test
@@ -104,7 +88,8 @@ class CrashRecoveryIT {
         publish(sixtyOrders());
         Outcome outcome = crashThenRecover(Pipeline.EXACTLY_ONCE, CrashPoint.AFTER_PROCESSING_BEFORE_COMMIT, CRASH_AT);
 
-        List<ConsumerRecord<String, String>> everything = read("invoices-exactly-once", IsolationLevel.READ_UNCOMMITTED);
+        List<ConsumerRecord<String, String>> everything = cluster.read("invoices-exactly-once",
+                IsolationLevel.READ_UNCOMMITTED);
         assertThat(everything.size()).as("invoices written by the crashed transaction stay in the log, aborted")
                 .isGreaterThan(outcome.invoices(Pipeline.EXACTLY_ONCE).size());
     }
@@ -117,14 +102,14 @@ class CrashRecoveryIT {
         String prefix = "order-guarantees.billing.faults." + pipeline.id();
         String name = pipeline.id() + "-" + point.id();
         Set<String> billedBeforeCrash;
-        try (ServiceProcess crashing = ServiceProcess.startMayExit(name, "crashing", broker.getAdvertisedListeners(),
+        try (ServiceProcess crashing = ServiceProcess.startMayExit(name, "crashing", cluster.bootstrapServers(),
                 Map.of(prefix + ".crash-point", point.id(), prefix + ".crash-after-records", String.valueOf(crashAt)))) {
             OptionalInt exit = crashing.awaitExit(Duration.ofSeconds(60));
             assertThat(exit).as("the process halted at the crash point").hasValue(Faults.EXIT_STATUS);
             billedBeforeCrash = new HashSet<>(orderIds(invoices(pipeline)));
         }
-        try (ServiceProcess recovered = ServiceProcess.start(name, "recovered", broker.getAdvertisedListeners(), Map.of())) {
-            await().atMost(CAUGHT_UP).pollInterval(Duration.ofMillis(500)).until(this::everyGroupCaughtUp);
+        try (ServiceProcess recovered = ServiceProcess.start(name, "recovered", cluster.bootstrapServers(), Map.of())) {
+            await().atMost(CAUGHT_UP).pollInterval(Duration.ofMillis(500)).until(cluster::everyGroupCaughtUp);
         }
         Outcome outcome = new Outcome(published, Map.of(
                 Pipeline.AT_MOST_ONCE, invoices(Pipeline.AT_MOST_ONCE),
@@ -145,28 +130,8 @@ class CrashRecoveryIT {
         return outcome;
     }
 
-    private boolean everyGroupCaughtUp() {
-        Map<TopicPartition, Long> end = companion.offsets().list(IntStream.range(0, 3)
-                .mapToObj(p -> new TopicPartition("orders", p)).toList()).entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-        for (Pipeline pipeline : Pipeline.values()) {
-            Map<TopicPartition, OffsetAndMetadata> committed = companion.consumerGroups().offsets(pipeline.channel());
-            boolean caughtUp = end.entrySet().stream().allMatch(e -> e.getValue() == 0
-                    || committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue());
-            if (!caughtUp) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private List<ConsumerRecord<String, String>> invoices(Pipeline pipeline) {
-        return read(pipeline.invoiceTopic(), IsolationLevel.READ_COMMITTED);
-    }
-
-    private List<ConsumerRecord<String, String>> read(String topic, IsolationLevel isolation) {
-        return companion.consumeStrings().withIsolationLevel(isolation).withOffsetReset(OffsetResetStrategy.EARLIEST)
-                .fromTopics(topic, Duration.ofSeconds(3)).awaitCompletion(Duration.ofSeconds(30)).getRecords();
+        return cluster.read(pipeline.invoiceTopic(), IsolationLevel.READ_COMMITTED);
     }
 
     private static List<String> orderIds(List<ConsumerRecord<String, String>> invoices) {

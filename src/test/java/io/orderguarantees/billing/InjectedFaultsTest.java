@@ -40,7 +40,7 @@ class InjectedFaultsTest {
                     "order-guarantees.billing.faults.at-most-once.failing-attempts", "2",
                     // Five failed attempts: the retries are spent.
                     "order-guarantees.billing.faults.exactly-once.failing-attempts", "5",
-                    "order-guarantees.billing.faults.at-least-once.hang-after-records", "1",
+                    "order-guarantees.billing.faults.at-least-once.stall-after-records", "1",
                     "mp.messaging.incoming.billing-at-least-once.throttled.unprocessed-record-max-age.ms", "3000");
         }
     }

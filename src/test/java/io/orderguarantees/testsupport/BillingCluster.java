@@ -1,0 +1,88 @@
+package io.orderguarantees.testsupport;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+
+import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
+
+/**
+ * A real broker with an {@code orders} topic of three partitions, for tests that run the packaged service as a
+ * separate process, and what they need to judge it: orders published as the intake writes them, the invoice
+ * topics read back, the billing groups' progress.
+ */
+public final class BillingCluster implements AutoCloseable {
+
+    public static final int PARTITIONS = 3;
+    public static final List<String> GROUPS = List.of("billing-at-most-once", "billing-at-least-once",
+            "billing-exactly-once");
+
+    private final EmbeddedKafkaBroker broker;
+    private final KafkaCompanion companion;
+
+    public BillingCluster(Consumer<Properties> brokerConfig) {
+        broker = new EmbeddedKafkaBroker().withAdditionalProperties(brokerConfig).start();
+        companion = new KafkaCompanion(broker.getAdvertisedListeners());
+        companion.topics().create(List.of(new NewTopic("orders", PARTITIONS, (short) 1)));
+    }
+
+    public BillingCluster() {
+        this(properties -> {
+        });
+    }
+
+    public String bootstrapServers() {
+        return broker.getAdvertisedListeners();
+    }
+
+    /** Orders as the intake writes them (JSON, key = customer), for one of five customers each. */
+    public void publish(List<String> orderIds) {
+        companion.produceStrings().fromRecords(IntStream.range(0, orderIds.size())
+                .mapToObj(i -> new ProducerRecord<>("orders", "c-" + (i % 5), "{\"orderId\":\"" + orderIds.get(i)
+                        + "\",\"customerId\":\"c-" + (i % 5) + "\",\"item\":\"Pen\",\"quantity\":1,\"unitPrice\":" + (i + 1)
+                        + "}"))
+                .toList()).awaitCompletion();
+    }
+
+    /** The order ids of every record in {@code topic}, as a consumer with this isolation level sees them. */
+    public List<String> orderIds(String topic, IsolationLevel isolation) {
+        return read(topic, isolation).stream().map(r -> JsonPath.from(r.value()).getString("orderId")).toList();
+    }
+
+    public List<ConsumerRecord<String, String>> read(String topic, IsolationLevel isolation) {
+        return companion.consumeStrings().withIsolationLevel(isolation).withOffsetReset(OffsetResetStrategy.EARLIEST)
+                .fromTopics(topic, Duration.ofSeconds(3)).awaitCompletion(Duration.ofSeconds(30)).getRecords();
+    }
+
+    /** Whether every billing group has committed offsets up to the end of {@code orders}. */
+    public boolean everyGroupCaughtUp() {
+        Map<TopicPartition, Long> end = companion.offsets().list(IntStream.range(0, PARTITIONS)
+                .mapToObj(p -> new TopicPartition("orders", p)).toList()).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        return GROUPS.stream().allMatch(group -> {
+            Map<TopicPartition, OffsetAndMetadata> committed = companion.consumerGroups().offsets(group);
+            return end.entrySet().stream().allMatch(e -> e.getValue() == 0
+                    || committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue());
+        });
+    }
+
+    @Override
+    public void close() {
+        companion.close();
+        broker.close();
+    }
+}

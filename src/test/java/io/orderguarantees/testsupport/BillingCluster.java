@@ -45,6 +45,10 @@ public final class BillingCluster implements AutoCloseable {
         });
     }
 
+    public KafkaCompanion companion() {
+        return companion;
+    }
+
     public String bootstrapServers() {
         return broker.getAdvertisedListeners();
     }

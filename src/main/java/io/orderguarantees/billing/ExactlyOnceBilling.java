@@ -1,5 +1,7 @@
 package io.orderguarantees.billing;
 
+import java.time.Duration;
+
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -7,6 +9,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 
 import io.orderguarantees.shared.AbortWitness;
 import io.smallrye.mutiny.Multi;
@@ -27,6 +30,9 @@ import io.smallrye.reactive.messaging.kafka.transactions.TransactionalEmitter;
  */
 @ApplicationScoped
 public class ExactlyOnceBilling {
+
+    private static final Logger LOG = Logger.getLogger(ExactlyOnceBilling.class);
+    private static final long REWIND_DEADLINE_MS = 60_000;
 
     @Inject
     @Channel("invoices-exactly-once")
@@ -50,15 +56,24 @@ public class ExactlyOnceBilling {
         return transactions.withTransactionAndAck(batch, emitter -> Multi.createFrom().iterable(batch)
                 .onItem().transformToUniAndConcatenate(record -> invoice(record, emitter))
                 .collect().last().replaceWithVoid())
-                .invoke(() -> {
-                    // SmallRye acks a batch whose commit failed once its abort succeeded, without rewinding the
-                    // consumer: the next transaction would commit later offsets and this batch would be lost. Fail
-                    // the channel instead (health DOWN); a restart resumes from the last committed offsets.
-                    if (abort.aborted()) {
-                        throw new IllegalStateException("the transaction of a batch of " + batch.getRecords().size()
-                                + " orders failed to commit and was aborted; stopping so that it is consumed again");
-                    }
-                });
+                .call(() -> abort.aborted() ? rewind(batch) : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * SmallRye completes {@code withTransactionAndAck} normally when a commit failed and its abort succeeded (a
+     * recoverable commit error, or a rebalance that changed the group generation), without rewinding the consumer:
+     * the next transaction would commit later offsets and this batch would be lost. Rewind as SmallRye does after an
+     * abort it reports: back to the last committed offsets, dropping what was already fetched, so that this batch is
+     * consumed again.
+     */
+    private Uni<Void> rewind(KafkaRecordBatch<String, String> batch) {
+        LOG.warnf("The transaction of a batch of %d orders failed to commit and was aborted: rewinding %s to the "
+                + "last committed offsets", batch.getRecords().size(), Pipeline.EXACTLY_ONCE.channel());
+        // Reading the committed offsets can fail for as long as the commit did (an ACL, a coordinator moving): retry
+        // for a while, then stop the channel rather than go on past this batch.
+        return clients.getConsumer(Pipeline.EXACTLY_ONCE.channel()).resetToLastCommittedPositions()
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).expireIn(REWIND_DEADLINE_MS)
+                .onFailure().transform(e -> new IllegalStateException("could not rewind after an aborted batch", e));
     }
 
     /** The record's invoice, or its dead letter, sent in the open transaction. */

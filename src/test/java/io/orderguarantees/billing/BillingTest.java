@@ -1,5 +1,9 @@
 package io.orderguarantees.billing;
 
+import static io.orderguarantees.testsupport.BillingApi.awaitInvoices;
+import static io.orderguarantees.testsupport.BillingApi.invoices;
+import static io.orderguarantees.testsupport.BillingApi.placeOrder;
+
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -106,10 +110,7 @@ class BillingTest {
 
     @Test
     void theSummaryCountsInvoicesDistinctOrdersAndDuplicatesFromTheTopic() {
-        String customer = "c-" + UUID.randomUUID();
-        given().contentType(ContentType.JSON)
-                .body("{\"customerId\":\"" + customer + "\",\"item\":\"Desk\",\"quantity\":1,\"unitPrice\":250}")
-                .post("/orders").then().statusCode(201);
+        String customer = placeOrder("Desk", 1, "250");
         awaitInvoices("exactly-once", customer, 1);
 
         JsonPath summary = given().get("/billing/exactly-once/summary").then().statusCode(200).extract().jsonPath();
@@ -126,11 +127,4 @@ class BillingTest {
                 .body("status", equalTo(404));
     }
 
-    private static List<Invoice> awaitInvoices(String pipeline, String customer, int count) {
-        return await().atMost(BILLED).pollInterval(Duration.ofMillis(300)).until(
-                () -> given().queryParam("customerId", customer).get("/billing/{p}/invoices", pipeline)
-                        .then().statusCode(200).extract().as(new TypeRef<List<Invoice>>() {
-                        }),
-                invoices -> invoices.size() >= count);
-    }
 }

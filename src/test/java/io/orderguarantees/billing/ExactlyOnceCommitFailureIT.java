@@ -3,10 +3,6 @@ package io.orderguarantees.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -62,13 +58,8 @@ class ExactlyOnceCommitFailureIT {
                 assertThat(cluster.orderIds("invoices-exactly-once", IsolationLevel.READ_COMMITTED))
                         .as("the aborted batch was consumed again, in the same process")
                         .containsExactlyInAnyOrderElementsOf(ORDERS);
-                assertThat(liveness(service).statusCode()).isEqualTo(200);
+                assertThat(service.liveness().statusCode()).isEqualTo(200);
             }
         }
-    }
-
-    private static HttpResponse<String> liveness(ServiceProcess service) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/q/health/live"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

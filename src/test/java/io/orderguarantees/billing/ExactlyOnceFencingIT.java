@@ -3,10 +3,6 @@ package io.orderguarantees.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +35,7 @@ class ExactlyOnceFencingIT {
                     "order-guarantees.billing.faults.exactly-once.stall-after-records", "5",
                     "order-guarantees.billing.faults.exactly-once.stall-ms", "8000"))) {
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> liveness(slow), response -> response.statusCode() == 503
+                        .until(() -> slow.liveness(), response -> response.statusCode() == 503
                                 && response.body().contains("billing-exactly-once") && response.body().contains("[KO]"));
                 assertThat(cluster.orderIds("invoices-exactly-once", IsolationLevel.READ_COMMITTED))
                         .as("the fenced batch's invoices are not visible").doesNotHaveDuplicates()
@@ -55,10 +51,5 @@ class ExactlyOnceFencingIT {
             assertThat(cluster.orderIds("invoices-exactly-once", IsolationLevel.READ_COMMITTED))
                     .containsExactlyInAnyOrderElementsOf(ORDERS);
         }
-    }
-
-    private static HttpResponse<String> liveness(ServiceProcess service) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/q/health/live"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

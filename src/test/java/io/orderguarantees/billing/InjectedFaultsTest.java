@@ -1,5 +1,9 @@
 package io.orderguarantees.billing;
 
+import static io.orderguarantees.testsupport.BillingApi.awaitInvoices;
+import static io.orderguarantees.testsupport.BillingApi.invoices;
+import static io.orderguarantees.testsupport.BillingApi.placeOrder;
+
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -9,9 +13,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,8 +22,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.common.mapper.TypeRef;
-import io.restassured.http.ContentType;
 
 /**
  * Faults injected into the running service: transient failures are retried (and dead-lettered once retries are
@@ -47,16 +47,14 @@ class InjectedFaultsTest {
 
     @Test
     void transientFailuresAreRetriedAndBilledOnce() {
-        String customer = order();
+        String customer = placeOrder("Pen", 1, "2");
 
-        List<Invoice> invoices = await().atMost(Duration.ofSeconds(30)).until(() -> invoices("at-most-once", customer),
-                found -> !found.isEmpty());
-        assertThat(invoices).hasSize(1);
+        assertThat(awaitInvoices("at-most-once", customer, 1)).hasSize(1);
     }
 
     @Test
     void whenRetriesAreSpentTheOrderIsDeadLetteredInsteadOfLooping() {
-        String customer = order();
+        String customer = placeOrder("Pen", 1, "2");
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/billing/dead-letters").then()
                 .statusCode(200)
@@ -68,24 +66,10 @@ class InjectedFaultsTest {
 
     @Test
     void aRecordThatNeverCompletesMakesTheServiceUnhealthy() {
-        order();
+        placeOrder("Pen", 1, "2");
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/live").then()
                 .statusCode(503).body("status", equalTo("DOWN"))
                 .body("checks.find { it.status == 'DOWN' }.data.'billing-at-least-once'", startsWith("[KO]")));
-    }
-
-    private static String order() {
-        String customer = "c-" + UUID.randomUUID();
-        given().contentType(ContentType.JSON)
-                .body("{\"customerId\":\"" + customer + "\",\"item\":\"Pen\",\"quantity\":1,\"unitPrice\":2}")
-                .post("/orders").then().statusCode(201);
-        return customer;
-    }
-
-    private static List<Invoice> invoices(String pipeline, String customer) {
-        return given().queryParam("customerId", customer).get("/billing/{p}/invoices", pipeline).then().statusCode(200)
-                .extract().as(new TypeRef<List<Invoice>>() {
-                });
     }
 }

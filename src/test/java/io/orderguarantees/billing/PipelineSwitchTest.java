@@ -1,13 +1,13 @@
 package io.orderguarantees.billing;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static io.orderguarantees.testsupport.BillingApi.awaitInvoices;
+import static io.orderguarantees.testsupport.BillingApi.invoices;
+import static io.orderguarantees.testsupport.BillingApi.placeOrder;
 
-import java.time.Duration;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,8 +17,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kafka.InjectKafkaCompanion;
-import io.restassured.common.mapper.TypeRef;
-import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 /** A pipeline switched off in configuration consumes nothing, and the others go on. */
@@ -40,13 +38,10 @@ class PipelineSwitchTest {
 
     @Test
     void aSwitchedOffPipelineBillsNothingWhileTheOthersBill() {
-        String customer = "c-" + UUID.randomUUID();
-        given().contentType(ContentType.JSON)
-                .body("{\"customerId\":\"" + customer + "\",\"item\":\"Pen\",\"quantity\":1,\"unitPrice\":2}")
-                .post("/orders").then().statusCode(201);
+        String customer = placeOrder("Pen", 1, "2");
 
         for (String pipeline : List.of("at-least-once", "exactly-once")) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> invoices(pipeline, customer), found -> found.size() == 1);
+            assertThat(awaitInvoices(pipeline, customer, 1)).hasSize(1);
         }
         assertThat(invoices("at-most-once", customer)).isEmpty();
         assertThat(companion.consumerGroups().list()).extracting(g -> g.groupId())
@@ -54,9 +49,4 @@ class PipelineSwitchTest {
                 .doesNotContain("billing-at-most-once");
     }
 
-    private static List<Invoice> invoices(String pipeline, String customer) {
-        return given().queryParam("customerId", customer).get("/billing/{p}/invoices", pipeline).then().statusCode(200)
-                .extract().as(new TypeRef<List<Invoice>>() {
-                });
-    }
 }

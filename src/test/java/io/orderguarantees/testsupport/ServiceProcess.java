@@ -88,6 +88,12 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** GET /q/health/live, as an orchestrator's liveness probe does. */
+    public HttpResponse<String> liveness() throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/live")).timeout(Duration.ofSeconds(5))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public long pid() {
         return process.pid();
     }

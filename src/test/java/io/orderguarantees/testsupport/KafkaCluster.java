@@ -1,0 +1,222 @@
+package io.orderguarantees.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real Kafka cluster as production runs it: three controller-only nodes (ids 1-3) forming the KRaft quorum and
+ * three broker-only nodes (ids 4-6), each a separate JVM ({@code kafka.Kafka}), on free local ports, under its own
+ * folder. Pausing brokers (SIGSTOP) leaves the quorum alone, so the in-sync replica sets can really shrink; SIGKILL
+ * is a real crash. Defaults follow the README's production advice: RF 3, {@code min.insync.replicas=2}.
+ */
+public final class KafkaCluster implements AutoCloseable {
+
+    private static final int[] CONTROLLERS = { 1, 2, 3 };
+    private static final int[] BROKERS = { 4, 5, 6 };
+
+    private final Path folder;
+    private final Map<Integer, Integer> ports = new TreeMap<>();
+    private final Map<Integer, Process> nodes = new TreeMap<>();
+    private final int[] brokers = BROKERS;
+
+    private KafkaCluster(Path folder) {
+        this.folder = folder;
+    }
+
+    public static KafkaCluster start(Path folder) {
+        KafkaCluster cluster = new KafkaCluster(folder);
+        try {
+            cluster.startAll();
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        for (int id : CONTROLLERS) {
+            ports.put(id, freePort());
+        }
+        for (int id : BROKERS) {
+            ports.put(id, freePort());
+        }
+        String clusterId = Uuid.randomUuid().toString();
+        String voters = java.util.Arrays.stream(CONTROLLERS).mapToObj(id -> id + "@localhost:" + ports.get(id))
+                .collect(Collectors.joining(","));
+        for (int id : CONTROLLERS) {
+            Properties p = common(id, voters);
+            p.put("process.roles", "controller");
+            p.put("listeners", "CONTROLLER://localhost:" + ports.get(id));
+            launch(id, p, clusterId);
+        }
+        for (int id : BROKERS) {
+            Properties p = common(id, voters);
+            p.put("process.roles", "broker");
+            p.put("listeners", "PLAINTEXT://localhost:" + ports.get(id));
+            p.put("advertised.listeners", "PLAINTEXT://localhost:" + ports.get(id));
+            p.put("inter.broker.listener.name", "PLAINTEXT");
+            p.put("num.partitions", "3");
+            p.put("default.replication.factor", "3");
+            p.put("min.insync.replicas", "2");
+            p.put("offsets.topic.replication.factor", "3");
+            p.put("transaction.state.log.replication.factor", "3");
+            p.put("transaction.state.log.min.isr", "2");
+            p.put("unclean.leader.election.enable", "false");
+            p.put("group.initial.rebalance.delay.ms", "0");
+            launch(id, p, clusterId);
+        }
+        awaitBrokers(Duration.ofSeconds(90));
+    }
+
+    private Properties common(int id, String voters) {
+        Properties p = new Properties();
+        p.put("node.id", String.valueOf(id));
+        p.put("controller.quorum.voters", voters);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        p.put("log.dirs", folder.resolve("node-" + id).toAbsolutePath().toString());
+        return p;
+    }
+
+    private void launch(int id, Properties properties, String clusterId) {
+        try {
+            Files.createDirectories(folder);
+            Path config = folder.resolve("node-" + id + ".properties");
+            try (var out = Files.newOutputStream(config)) {
+                properties.store(out, "node " + id);
+            }
+            Path log = folder.resolve("node-" + id + ".log");
+            int formatted = java("kafka.tools.StorageTool", List.of("format", "--ignore-formatted", "-t", clusterId,
+                    "-c", config.toString()), log).waitFor();
+            if (formatted != 0) {
+                throw new IllegalStateException("formatting node " + id + " failed: see " + log);
+            }
+            nodes.put(id, java("kafka.Kafka", List.of(config.toString()), log));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Process java(String mainClass, List<String> args, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx384m", "-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    private void awaitBrokers(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = admin()) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == BROKERS.length) {
+                        return;
+                    }
+                } catch (Exception notYet) {
+                    // brokers still starting
+                }
+                Thread.sleep(500);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new IllegalStateException("the cluster's brokers did not all register within " + timeout + ": see "
+                + folder);
+    }
+
+    public String bootstrapServers() {
+        return java.util.Arrays.stream(BROKERS).mapToObj(id -> "localhost:" + ports.get(id))
+                .collect(Collectors.joining(","));
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000));
+    }
+
+    /** SIGSTOP: the broker freezes, keeps its connections and answers nothing, as a long GC pause or a hung disk. */
+    public void pause(int nodeId) {
+        signal("STOP", nodeId);
+    }
+
+    /** SIGCONT. */
+    public void resume(int nodeId) {
+        signal("CONT", nodeId);
+    }
+
+    /** SIGKILL: a crash; whatever the broker had not replicated is gone with it. */
+    public void kill(int nodeId) throws InterruptedException {
+        Process node = nodes.get(nodeId);
+        node.destroyForcibly();
+        node.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    public int[] brokerIds() {
+        return brokers.clone();
+    }
+
+    public boolean isAlive(int nodeId) {
+        return nodes.get(nodeId).isAlive();
+    }
+
+    private void signal(String signal, int nodeId) {
+        try {
+            int status = new ProcessBuilder("kill", "-" + signal, String.valueOf(nodes.get(nodeId).pid())).start()
+                    .waitFor();
+            if (status != 0) {
+                throw new IllegalStateException("kill -" + signal + " of node " + nodeId + " failed: " + status);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Process node : nodes.values()) {
+            if (node.isAlive()) {
+                signal("CONT", nodes.entrySet().stream().filter(e -> e.getValue() == node).findFirst().orElseThrow()
+                        .getKey());
+                node.destroyForcibly();
+            }
+        }
+        for (Process node : nodes.values()) {
+            try {
+                node.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

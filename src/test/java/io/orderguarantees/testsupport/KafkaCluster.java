@@ -2,7 +2,6 @@ package io.orderguarantees.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,10 +50,10 @@ public final class KafkaCluster implements AutoCloseable {
 
     private void startAll() {
         for (int id : CONTROLLERS) {
-            ports.put(id, freePort());
+            ports.put(id, Ports.free());
         }
         for (int id : BROKERS) {
-            ports.put(id, freePort());
+            ports.put(id, Ports.free());
         }
         String clusterId = Uuid.randomUuid().toString();
         String voters = java.util.Arrays.stream(CONTROLLERS).mapToObj(id -> id + "@localhost:" + ports.get(id))
@@ -196,27 +195,18 @@ public final class KafkaCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Process node : nodes.values()) {
+        nodes.forEach((id, node) -> {
             if (node.isAlive()) {
-                signal("CONT", nodes.entrySet().stream().filter(e -> e.getValue() == node).findFirst().orElseThrow()
-                        .getKey());
+                signal("CONT", id);
                 node.destroyForcibly();
             }
-        }
+        });
         for (Process node : nodes.values()) {
             try {
                 node.waitFor(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,16 +1,17 @@
 package io.orderguarantees.billing;
 
+import java.time.Duration;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
-
 
 import io.orderguarantees.shared.Order;
 import io.smallrye.mutiny.Uni;
@@ -50,10 +51,14 @@ public class AtMostOnceBilling {
         return clients.getConsumer(Pipeline.AT_MOST_ONCE.channel())
                 .commit(Map.of(new TopicPartition(record.getTopic(), record.getPartition()),
                         new OffsetAndMetadata(record.getOffset() + 1)))
+                // A rebalance under way refuses commits until the next poll completes it, and the partition often
+                // stays here (cooperative assignor): try again then, or the order would be skipped without a crash.
+                .onFailure(RebalanceInProgressException.class).retry()
+                .withBackOff(Duration.ofMillis(50), Duration.ofMillis(500)).atMost(40)
                 .onItemOrFailure().transformToUni((committed, commitFailure) -> {
                     if (commitFailure != null) {
-                        // Not committed (a rebalance moved the partition, say): not processed either. Whoever
-                        // owns the partition now gets the record from the last committed offset.
+                        // Not committed (the rebalance moved the partition elsewhere, say): not processed either.
+                        // Whoever owns the partition now gets the record from the last committed offset.
                         LOG.warnf("offset %d of %s-%d not committed, order not billed here: %s", record.getOffset(),
                                 record.getTopic(), record.getPartition(), commitFailure.toString());
                         return Uni.createFrom().<Message<Invoice>> nullItem();

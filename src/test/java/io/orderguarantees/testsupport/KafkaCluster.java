@@ -29,16 +29,24 @@ public final class KafkaCluster implements AutoCloseable {
     private static final int[] BROKERS = { 4, 5, 6 };
 
     private final Path folder;
+    private final Map<String, String> brokerConfig;
     private final Map<Integer, Integer> ports = new TreeMap<>();
     private final Map<Integer, Process> nodes = new TreeMap<>();
+    private final Map<Integer, Path> configs = new TreeMap<>();
     private final int[] brokers = BROKERS;
 
-    private KafkaCluster(Path folder) {
+    private KafkaCluster(Path folder, Map<String, String> brokerConfig) {
         this.folder = folder;
+        this.brokerConfig = brokerConfig;
     }
 
     public static KafkaCluster start(Path folder) {
-        KafkaCluster cluster = new KafkaCluster(folder);
+        return start(folder, Map.of());
+    }
+
+    /** Starts the cluster with {@code brokerConfig} added to (or overriding) every broker's settings. */
+    public static KafkaCluster start(Path folder, Map<String, String> brokerConfig) {
+        KafkaCluster cluster = new KafkaCluster(folder, brokerConfig);
         try {
             cluster.startAll();
             return cluster;
@@ -78,6 +86,7 @@ public final class KafkaCluster implements AutoCloseable {
             p.put("transaction.state.log.min.isr", "2");
             p.put("unclean.leader.election.enable", "false");
             p.put("group.initial.rebalance.delay.ms", "0");
+            p.putAll(brokerConfig);
             launch(id, p, clusterId);
         }
         awaitBrokers(Duration.ofSeconds(90));
@@ -106,6 +115,7 @@ public final class KafkaCluster implements AutoCloseable {
             if (formatted != 0) {
                 throw new IllegalStateException("formatting node " + id + " failed: see " + log);
             }
+            configs.put(id, config);
             nodes.put(id, java("kafka.Kafka", List.of(config.toString()), log));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -119,8 +129,8 @@ public final class KafkaCluster implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx384m", "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return ChildProcesses.start(new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
     }
 
     private void awaitBrokers(Duration timeout) {
@@ -164,10 +174,25 @@ public final class KafkaCluster implements AutoCloseable {
     }
 
     /** SIGKILL: a crash; whatever the broker had not replicated is gone with it. */
-    public void kill(int nodeId) throws InterruptedException {
-        Process node = nodes.get(nodeId);
-        node.destroyForcibly();
-        node.waitFor(30, TimeUnit.SECONDS);
+    public void kill(int nodeId) {
+        ChildProcesses.kill(nodes.get(nodeId));
+    }
+
+    /**
+     * Starts a killed broker again on its port, with its data folder as the crash left it, as a supervisor would;
+     * returns once it is registered again (it catches up with the leaders afterwards).
+     */
+    public void restart(int nodeId) {
+        if (nodes.get(nodeId).isAlive()) {
+            throw new IllegalStateException("node " + nodeId + " is running");
+        }
+        try {
+            nodes.put(nodeId, java("kafka.Kafka", List.of(configs.get(nodeId).toString()),
+                    folder.resolve("node-" + nodeId + ".log")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitBrokers(Duration.ofSeconds(90));
     }
 
     public int[] brokerIds() {
@@ -179,34 +204,11 @@ public final class KafkaCluster implements AutoCloseable {
     }
 
     private void signal(String signal, int nodeId) {
-        try {
-            int status = new ProcessBuilder("kill", "-" + signal, String.valueOf(nodes.get(nodeId).pid())).start()
-                    .waitFor();
-            if (status != 0) {
-                throw new IllegalStateException("kill -" + signal + " of node " + nodeId + " failed: " + status);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        ChildProcesses.signal(signal, nodes.get(nodeId).pid());
     }
 
     @Override
     public void close() {
-        nodes.forEach((id, node) -> {
-            if (node.isAlive()) {
-                signal("CONT", id);
-                node.destroyForcibly();
-            }
-        });
-        for (Process node : nodes.values()) {
-            try {
-                node.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        nodes.values().forEach(ChildProcesses::kill);
     }
 }

@@ -64,8 +64,8 @@ public final class ServiceProcess implements AutoCloseable {
         command.addAll(List.of("-jar", JAR.toString()));
         try {
             Path log = Files.createDirectories(Path.of("target", "service-logs")).resolve(instanceId + "-" + run + ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            Process process = ChildProcesses.start(new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()));
             ServiceProcess service = new ServiceProcess(process, port, log);
             service.awaitReady(Duration.ofSeconds(60), mayExit);
             return service;
@@ -104,17 +104,25 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** SIGKILL, as an orchestrator's kill -9 or a power cut would. */
-    public void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+    public void kill() {
+        ChildProcesses.kill(process);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    kill();
+                }
+            } catch (InterruptedException e) {
                 kill();
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -142,7 +150,7 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
-        process.destroyForcibly();
+        kill();
         throw new IllegalStateException("the service was not ready within " + timeout + ": see " + log);
     }
 

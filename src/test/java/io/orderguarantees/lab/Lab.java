@@ -1,0 +1,125 @@
+package io.orderguarantees.lab;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import io.orderguarantees.lab.ProducerScenarios.Phase;
+import io.orderguarantees.lab.ProducerScenarios.Spec;
+import io.orderguarantees.testsupport.KafkaCluster;
+
+/**
+ * The delivery-guarantee lab: a real KRaft cluster as separate processes (three controllers, three brokers, RF 3,
+ * {@code min.insync.replicas=2}), the packaged service as separate processes, real faults, and what each setting
+ * lost or duplicated, written to {@code target/lab/}. Every process it starts dies with it (see
+ * {@code ChildProcesses}).
+ */
+public final class Lab {
+
+    /** Settings of every service the lab starts: production timeouts, and short-lived orphan transactions. */
+    static final Map<String, String> SERVICE_CONFIG = Map.of(
+            // the production timeouts, not the test profile's short ones: a leader's death must fit in them
+            "%test.kafka.delivery.timeout.ms", "30000",
+            "%test.kafka.request.timeout.ms", "10000",
+            // a fresh cluster creates __transaction_state (RF 3) when the first transactional producer starts
+            "%test.kafka.max.block.ms", "30000",
+            // a killed instance's open transaction blocks read_committed readers until the broker aborts it
+            "mp.messaging.outgoing.invoices-exactly-once.transaction.timeout.ms", "10000");
+
+    /**
+     * @param orders orders per scenario
+     * @param full every scenario, or the short form {@code ./mvnw verify} runs
+     */
+    public record Settings(int orders, boolean full, Path output) {
+
+        /** {@code -Dlab.size=full|short} and {@code -Dlab.orders=N}, as the Maven profile {@code lab} passes them. */
+        public static Settings fromSystemProperties() {
+            boolean full = "full".equals(System.getProperty("lab.size", "short"));
+            int orders = Integer.getInteger("lab.orders", full ? 1000 : 500);
+            return new Settings(orders, full, Path.of("target", "lab"));
+        }
+    }
+
+    private Lab() {
+    }
+
+    public static List<LabResult> run(Settings settings) {
+        Progress progress = new Progress();
+        long start = System.nanoTime();
+        Path cluster = settings.output().resolve("cluster");
+        deleteRecursively(cluster);
+        progress.say("%s lab, %d orders per scenario: starting 3 controllers and 3 brokers under %s",
+                settings.full() ? "full" : "short", settings.orders(), cluster);
+        List<LabResult> results = new ArrayList<>();
+        // the broker looks for timed-out transactions every second instead of every 10 s
+        try (KafkaCluster brokers = KafkaCluster.start(cluster,
+                Map.of("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"));
+                LabKafka kafka = new LabKafka(brokers)) {
+            progress.say("cluster up: %s", brokers.bootstrapServers());
+            results.addAll(new ProducerScenarios(kafka, progress, settings.orders()).run(producerSpecs(settings.full())));
+            BillingScenarios billing = new BillingScenarios(kafka, progress, settings.orders());
+            results.addAll(guarded("kill -9 mid-stream", kafka, progress, billing::killMidStream));
+            if (settings.full()) {
+                results.addAll(guarded("crash points", kafka, progress, billing::crashPoints));
+                results.addAll(guarded("scale-out", kafka, progress, billing::scaleOut));
+            }
+            results.addAll(guarded("brokers restarted", kafka, progress, billing::brokerRestarts));
+        }
+        Duration wall = Duration.ofNanos(System.nanoTime() - start);
+        LabReport.write(settings, results, wall);
+        progress.say("done in %d min %d s: %s", wall.toMinutes(), wall.toSecondsPart(),
+                settings.output().resolve("results.md"));
+        return results;
+    }
+
+    private static List<Spec> producerSpecs(boolean full) {
+        if (!full) {
+            return List.of(new Spec("1", "async", Phase.A), new Spec("all", "async", Phase.A));
+        }
+        return List.of(
+                new Spec("0", "fire-and-forget", Phase.A),
+                new Spec("0", "async", Phase.A),
+                new Spec("1", "async", Phase.A),
+                new Spec("1", "sync", Phase.A),
+                new Spec("all", "async", Phase.A),
+                new Spec("all", "sync", Phase.A),
+                new Spec("1", "async", Phase.B),
+                new Spec("all", "async", Phase.B),
+                new Spec("all", "sync", Phase.B));
+    }
+
+    /** Runs a scenario; one that throws is reported as an invalid row, and the cluster is healed for the next. */
+    private static List<LabResult> guarded(String scenario, LabKafka kafka, Progress progress,
+            Supplier<List<LabResult>> run) {
+        long start = System.nanoTime();
+        try {
+            return run.get();
+        } catch (RuntimeException e) {
+            progress.say("%s failed: %s", scenario, e);
+            kafka.heal();
+            return List.of(LabResult.invalid(scenario, "-", "-", ProducerScenarios.millisSince(start),
+                    "the scenario failed: " + e));
+        }
+    }
+
+    private static void deleteRecursively(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

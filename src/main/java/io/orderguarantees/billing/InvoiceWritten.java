@@ -5,25 +5,35 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.OutgoingInterceptor;
 
 /**
  * The moment an invoice is acknowledged by the broker and its order's offset not yet committed: SmallRye calls an
  * outgoing interceptor's {@code onMessageAck} before the acknowledgement travels back to the incoming record. For
- * exactly-once that is inside the open transaction: the invoice is in the log, uncommitted.
+ * exactly-once that is inside the open transaction: the invoice is in the log, uncommitted. Counted here, and a
+ * crash point.
  */
 abstract class InvoiceWritten implements OutgoingInterceptor {
 
     private final Pipeline pipeline;
     private final Faults faults;
+    private final BillingMetrics metrics;
 
-    InvoiceWritten(Pipeline pipeline, Faults faults) {
+    InvoiceWritten(Pipeline pipeline, Faults faults, BillingMetrics metrics) {
         this.pipeline = pipeline;
         this.faults = faults;
+        this.metrics = metrics;
     }
 
     @Override
     public void onMessageAck(Message<?> message) {
+        // exactly-once writes its dead letters through the same channel
+        boolean deadLetter = message.getMetadata(OutgoingKafkaRecordMetadata.class)
+                .map(metadata -> DeadLetters.TOPIC.equals(metadata.getTopic())).orElse(false);
+        if (!deadLetter) {
+            metrics.invoiceWritten(pipeline);
+        }
         faults.crashAt(pipeline, CrashPoint.AFTER_PROCESSING_BEFORE_COMMIT);
     }
 
@@ -33,18 +43,26 @@ abstract class InvoiceWritten implements OutgoingInterceptor {
     }
 
     @Singleton
+    @Identifier("invoices-at-most-once")
+    static class AtMostOnce extends InvoiceWritten {
+        AtMostOnce(Faults faults, BillingMetrics metrics) {
+            super(Pipeline.AT_MOST_ONCE, faults, metrics);
+        }
+    }
+
+    @Singleton
     @Identifier("invoices-at-least-once")
     static class AtLeastOnce extends InvoiceWritten {
-        AtLeastOnce(Faults faults) {
-            super(Pipeline.AT_LEAST_ONCE, faults);
+        AtLeastOnce(Faults faults, BillingMetrics metrics) {
+            super(Pipeline.AT_LEAST_ONCE, faults, metrics);
         }
     }
 
     @Singleton
     @Identifier("invoices-exactly-once")
     static class ExactlyOnce extends InvoiceWritten {
-        ExactlyOnce(Faults faults) {
-            super(Pipeline.EXACTLY_ONCE, faults);
+        ExactlyOnce(Faults faults, BillingMetrics metrics) {
+            super(Pipeline.EXACTLY_ONCE, faults, metrics);
         }
     }
 }

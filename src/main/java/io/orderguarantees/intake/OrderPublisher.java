@@ -45,16 +45,24 @@ public class OrderPublisher {
     @OnOverflow(OnOverflow.Strategy.BUFFER)
     Emitter<Order> acksAll;
 
+    private final IntakeMetrics metrics;
+
+    OrderPublisher(IntakeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     /** Hands the order to the producer and forgets it: failures are only logged by the connector. */
     public void fireAndForget(Acks acks, Order order) {
-        emit(acks, Message.of(order, keyedByCustomer(order)));
+        emit(acks, SendStyle.FIRE_AND_FORGET, Message.of(order, keyedByCustomer(order)));
+        metrics.handedOver(acks, SendStyle.FIRE_AND_FORGET);
     }
 
     /** Completes with where the broker put the order, or fails with the producer's error once it gives up. */
-    public CompletionStage<Delivery> publish(Acks acks, Order order) {
+    public CompletionStage<Delivery> publish(Acks acks, SendStyle send, Order order) {
         OutgoingMessageMetadata<RecordMetadata> result = new OutgoingMessageMetadata<>();
         CompletableFuture<Delivery> delivered = new CompletableFuture<>();
-        emit(acks, Message.of(order, keyedByCustomer(order).with(result),
+        long start = System.nanoTime();
+        emit(acks, send, Message.of(order, keyedByCustomer(order).with(result),
                 () -> {
                     // The sink sets the result before it acks the message.
                     delivered.complete(Delivery.of(result.getResult()));
@@ -64,14 +72,15 @@ public class OrderPublisher {
                     delivered.completeExceptionally(failure);
                     return CompletableFuture.completedFuture(null);
                 }));
-        return delivered;
+        return delivered.whenComplete((delivery, failure) -> metrics.completed(acks, send, start, failure));
     }
 
-    private void emit(Acks acks, Message<Order> message) {
+    private void emit(Acks acks, SendStyle send, Message<Order> message) {
         Emitter<Order> emitter = Map.of(Acks.ZERO, acks0, Acks.ONE, acks1, Acks.ALL, acksAll).get(acks);
         try {
             emitter.send(message);
         } catch (IllegalStateException saturated) {
+            metrics.refused(acks, send);
             throw new ProblemException(Problem.Type.PRODUCER_SATURATED,
                     "the acks=" + acks.value() + " producer cannot take more orders now: retry later",
                     List.of(), saturated);

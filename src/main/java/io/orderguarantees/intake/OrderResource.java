@@ -18,6 +18,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import io.orderguarantees.OrderGuaranteesConfig;
 import io.orderguarantees.shared.Order;
 import io.orderguarantees.shared.Problem;
@@ -27,6 +34,7 @@ import io.smallrye.mutiny.Uni;
 
 /** Takes orders over HTTP and publishes them with the acks setting and send style the caller chose. */
 @Path("/orders")
+@Tag(name = "orders", description = "Publish orders to Kafka with the acks setting and send style you choose")
 @Produces(MediaType.APPLICATION_JSON)
 public class OrderResource {
 
@@ -47,8 +55,23 @@ public class OrderResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> publish(@QueryParam("acks") @DefaultValue("all") Acks acks,
-            @QueryParam("send") @DefaultValue("sync") SendStyle send, Order body) {
+    @Operation(summary = "Publish one order", description = "sync answers 201 once the broker acknowledged, with its "
+            + "partition and offset (offset null under acks=0); async and fire-and-forget answer 202 at once.")
+    @APIResponse(responseCode = "201", description = "Acknowledged by the broker (send=sync)",
+            content = @Content(schema = @Schema(implementation = SendReceipt.class)))
+    @APIResponse(responseCode = "202", description = "Handed to the producer (send=async: see the Location; "
+            + "send=fire-and-forget: nobody will know more)",
+            content = @Content(schema = @Schema(implementation = SendReceipt.class)))
+    @APIResponse(responseCode = "400", description = "Invalid order, acks or send: errors[].field names it; nothing was published",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "The broker refused the record for good (too large, say)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The broker did not acknowledge within delivery.timeout.ms, or the producer is saturated",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> publish(
+            @Parameter(description = "0, 1 or all (idempotent)") @QueryParam("acks") @DefaultValue("all") Acks acks,
+            @Parameter(description = "fire-and-forget, sync or async") @QueryParam("send") @DefaultValue("sync")
+            SendStyle send, Order body) {
         List<FieldError> errors = validation.violations(body, "");
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.Type.INVALID_INPUT, describe(errors), errors, null);
@@ -61,13 +84,13 @@ public class OrderResource {
             }
             case ASYNC -> {
                 deliveries.put(DeliveryStatus.pending(order.orderId()));
-                publisher.publish(acks, order).whenComplete((delivery, failure) -> deliveries.complete(failure == null
+                publisher.publish(acks, send, order).whenComplete((delivery, failure) -> deliveries.complete(failure == null
                         ? DeliveryStatus.acked(order.orderId(), delivery)
                         : DeliveryStatus.failed(order.orderId(), failure)));
                 yield Uni.createFrom().item(Response.accepted(SendReceipt.accepted(order.orderId(), acks, send))
                         .location(URI.create("/orders/" + order.orderId() + "/delivery")).build());
             }
-            case SYNC -> acknowledged(publisher.publish(acks, order), acks)
+            case SYNC -> acknowledged(publisher.publish(acks, send, order), acks)
                     .map(delivery -> Response.status(Response.Status.CREATED)
                             .entity(SendReceipt.of(order.orderId(), delivery, acks, send)).build());
         };
@@ -75,6 +98,10 @@ public class OrderResource {
 
     @GET
     @Path("/{orderId}/delivery")
+    @Operation(summary = "The outcome of an async order: PENDING, ACKED or FAILED")
+    @APIResponse(responseCode = "200", description = "The outcome the producer's callback recorded")
+    @APIResponse(responseCode = "404", description = "Not an async order, evicted from the bounded store, or never received",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public DeliveryStatus delivery(@PathParam("orderId") String orderId) {
         return deliveries.find(orderId).orElseThrow(() -> new ProblemException(Problem.Type.NOT_FOUND,
                 "no async delivery is tracked for order '" + orderId
@@ -85,13 +112,19 @@ public class OrderResource {
     @POST
     @Path("/lines")
     @Consumes(MediaType.TEXT_PLAIN)
+    @Operation(summary = "Publish console-producer lines (customer:item,unitPrice[,quantity]), synchronously")
+    @APIResponse(responseCode = "201", description = "Every line acknowledged, in order")
+    @APIResponse(responseCode = "400", description = "A bad line: errors[].field is 'line N'; nothing was published",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "Not acknowledged in time",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> publishLines(@QueryParam("acks") @DefaultValue("all") Acks acks,
             @QueryParam("separator") @DefaultValue(":") String separator, String body) {
         List<Order> orders = OrderLines.parse(body, separator);
         List<Uni<Delivery>> sends = new ArrayList<>();
         for (Order order : orders) {
             // Emitted one after the other: the producer keeps one customer's lines in order in its partition.
-            sends.add(acknowledged(publisher.publish(acks, order), acks));
+            sends.add(acknowledged(publisher.publish(acks, SendStyle.SYNC, order), acks));
         }
         return Uni.join().all(sends).andCollectFailures()
                 .map(delivered -> Response.status(Response.Status.CREATED).entity(IntStream.range(0, orders.size())
@@ -103,6 +136,12 @@ public class OrderResource {
     @POST
     @Path("/batch")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Publish orders in one Kafka transaction: read_committed consumers see all or none")
+    @APIResponse(responseCode = "201", description = "The transaction committed")
+    @APIResponse(responseCode = "400", description = "A bad element: errors[].field is '[i].field'; no transaction was started",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The transaction was aborted or its commit failed; nothing is visible to read_committed consumers",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> publishBatch(List<Order> body) {
         if (body == null || body.isEmpty()) {
             throw ProblemException.invalid("body", "a non-empty JSON array of orders is required");

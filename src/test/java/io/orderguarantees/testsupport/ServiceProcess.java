@@ -16,8 +16,9 @@ import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process, in the test profile,
- * against a given broker: what a crash does to a process can only be seen from outside it.
+ * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process, in the test profile
+ * unless {@code quarkus.profile} is in the extra config, against a given broker: what a crash does to a process can
+ * only be seen from outside it.
  */
 public final class ServiceProcess implements AutoCloseable {
 

@@ -3,6 +3,10 @@ package io.orderguarantees;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -11,6 +15,9 @@ import io.smallrye.config.WithDefault;
 public interface OrderGuaranteesConfig {
 
     /** Names this instance's transactional producers; unique per running instance. */
+    @NotBlank
+    @Pattern(regexp = "[A-Za-z0-9._-]+",
+            message = "letters, digits, '.', '_' and '-' only: it becomes part of a transactional.id")
     String instanceId();
 
     Intake intake();
@@ -24,6 +31,7 @@ public interface OrderGuaranteesConfig {
          * is evicted, so the store never grows without bound.
          */
         @WithDefault("10000")
+        @Min(1)
         int deliveryStoreSize();
 
         /**
@@ -31,6 +39,7 @@ public interface OrderGuaranteesConfig {
          * producers' {@code delivery.timeout.ms}: the producer gives up then too.
          */
         @WithDefault("30000")
+        @Min(1)
         long ackTimeoutMs();
     }
 
@@ -50,18 +59,22 @@ public interface OrderGuaranteesConfig {
 
         /** Halt when the Nth record reaches the crash point (counted from this process's start). */
         @WithDefault("1")
+        @Min(1)
         int crashAfterRecords();
 
         /** Every order's first N billing attempts fail with a transient error (retried, then dead-lettered). */
         @WithDefault("0")
+        @Min(0)
         int failingAttempts();
 
         /** The Nth record's processing stalls (0: none): to trip the throttled guard, or outlast a transaction. */
         @WithDefault("0")
+        @Min(0)
         int stallAfterRecords();
 
         /** How long the stall lasts; 0 is for ever. */
         @WithDefault("0")
+        @Min(0)
         long stallMs();
     }
 }

@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.orderguarantees.operate.DashboardEvent;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -52,6 +53,13 @@ public class BillingMetrics {
 
     void invoiceWritten(Pipeline pipeline) {
         registry.counter("billing.invoices.written", "pipeline", pipeline.id()).increment();
+    }
+
+    /** The audit's latest totals, as the dashboard shows them. */
+    public DashboardEvent totals() {
+        Audit audit = audited();
+        return DashboardEvent.billing(audit.summaries().values().stream().map(s -> new DashboardEvent.PipelineTotals(
+                s.pipeline(), s.invoices(), s.distinctOrders(), s.duplicates())).toList(), audit.deadLetters());
     }
 
     private synchronized Audit audited() {

@@ -4,9 +4,12 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import io.orderguarantees.operate.DashboardEvent;
+import io.orderguarantees.operate.DashboardEvents;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.OutgoingInterceptor;
+import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
  * The moment an invoice is acknowledged by the broker and its order's offset not yet committed: SmallRye calls an
@@ -19,11 +22,13 @@ abstract class InvoiceWritten implements OutgoingInterceptor {
     private final Pipeline pipeline;
     private final Faults faults;
     private final BillingMetrics metrics;
+    private final DashboardEvents events;
 
-    InvoiceWritten(Pipeline pipeline, Faults faults, BillingMetrics metrics) {
+    InvoiceWritten(Pipeline pipeline, Faults faults, BillingMetrics metrics, DashboardEvents events) {
         this.pipeline = pipeline;
         this.faults = faults;
         this.metrics = metrics;
+        this.events = events;
     }
 
     @Override
@@ -33,6 +38,11 @@ abstract class InvoiceWritten implements OutgoingInterceptor {
                 .map(metadata -> DeadLetters.TOPIC.equals(metadata.getTopic())).orElse(false);
         if (!deadLetter) {
             metrics.invoiceWritten(pipeline);
+            // at-least-once sends a keyed Record, the others a Message whose key is in its metadata
+            Object payload = message.getPayload() instanceof Record<?, ?> keyed ? keyed.value() : message.getPayload();
+            if (payload instanceof Invoice invoice) {
+                events.publish(DashboardEvent.invoice(invoice.orderId(), pipeline.id(), invoice.amount()));
+            }
         }
         faults.crashAt(pipeline, CrashPoint.AFTER_PROCESSING_BEFORE_COMMIT);
     }
@@ -45,24 +55,24 @@ abstract class InvoiceWritten implements OutgoingInterceptor {
     @Singleton
     @Identifier("invoices-at-most-once")
     static class AtMostOnce extends InvoiceWritten {
-        AtMostOnce(Faults faults, BillingMetrics metrics) {
-            super(Pipeline.AT_MOST_ONCE, faults, metrics);
+        AtMostOnce(Faults faults, BillingMetrics metrics, DashboardEvents events) {
+            super(Pipeline.AT_MOST_ONCE, faults, metrics, events);
         }
     }
 
     @Singleton
     @Identifier("invoices-at-least-once")
     static class AtLeastOnce extends InvoiceWritten {
-        AtLeastOnce(Faults faults, BillingMetrics metrics) {
-            super(Pipeline.AT_LEAST_ONCE, faults, metrics);
+        AtLeastOnce(Faults faults, BillingMetrics metrics, DashboardEvents events) {
+            super(Pipeline.AT_LEAST_ONCE, faults, metrics, events);
         }
     }
 
     @Singleton
     @Identifier("invoices-exactly-once")
     static class ExactlyOnce extends InvoiceWritten {
-        ExactlyOnce(Faults faults, BillingMetrics metrics) {
-            super(Pipeline.EXACTLY_ONCE, faults, metrics);
+        ExactlyOnce(Faults faults, BillingMetrics metrics, DashboardEvents events) {
+            super(Pipeline.EXACTLY_ONCE, faults, metrics, events);
         }
     }
 }

@@ -15,6 +15,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import io.orderguarantees.operate.DashboardEvent;
+import io.orderguarantees.operate.DashboardEvents;
 import io.orderguarantees.shared.Order;
 import io.orderguarantees.shared.Problem;
 import io.orderguarantees.shared.ProblemException;
@@ -46,15 +48,19 @@ public class OrderPublisher {
     Emitter<Order> acksAll;
 
     private final IntakeMetrics metrics;
+    private final DashboardEvents events;
 
-    OrderPublisher(IntakeMetrics metrics) {
+    OrderPublisher(IntakeMetrics metrics, DashboardEvents events) {
         this.metrics = metrics;
+        this.events = events;
     }
 
     /** Hands the order to the producer and forgets it: failures are only logged by the connector. */
     public void fireAndForget(Acks acks, Order order) {
         emit(acks, SendStyle.FIRE_AND_FORGET, Message.of(order, keyedByCustomer(order)));
         metrics.handedOver(acks, SendStyle.FIRE_AND_FORGET);
+        events.publish(DashboardEvent.delivery(order.orderId(), acks.value(), SendStyle.FIRE_AND_FORGET.value(),
+                "HANDED_OVER", null, null, null));
     }
 
     /** Completes with where the broker put the order, or fails with the producer's error once it gives up. */
@@ -72,7 +78,14 @@ public class OrderPublisher {
                     delivered.completeExceptionally(failure);
                     return CompletableFuture.completedFuture(null);
                 }));
-        return delivered.whenComplete((delivery, failure) -> metrics.completed(acks, send, start, failure));
+        return delivered.whenComplete((delivery, failure) -> {
+            metrics.completed(acks, send, start, failure);
+            events.publish(failure == null
+                    ? DashboardEvent.delivery(order.orderId(), acks.value(), send.value(), "ACKED", delivery.partition(),
+                            delivery.offset(), null)
+                    : DashboardEvent.delivery(order.orderId(), acks.value(), send.value(), "FAILED", null, null,
+                            failure.toString()));
+        });
     }
 
     private void emit(Acks acks, SendStyle send, Message<Order> message) {

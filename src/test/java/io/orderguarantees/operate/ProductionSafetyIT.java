@@ -29,6 +29,18 @@ class ProductionSafetyIT {
     }
 
     @Test
+    void anInvalidSettingStopsTheServiceAndIsNamed() throws Exception {
+        try (BillingCluster cluster = new BillingCluster();
+                ServiceProcess invalid = ServiceProcess.startMayExit("prod-invalid", "refused",
+                        cluster.bootstrapServers(), Map.of("quarkus.profile", "prod",
+                                "order-guarantees.intake.delivery-store-size", "0"))) {
+            OptionalInt exit = invalid.awaitExit(Duration.ofSeconds(60));
+            assertThat(exit).as("the service stopped at start").isPresent();
+            assertThat(invalid.log()).contains("order-guarantees.intake.delivery-store-size");
+        }
+    }
+
+    @Test
     void prodServesOrdersAndNoDevEndpoint() throws Exception {
         try (BillingCluster cluster = new BillingCluster();
                 ServiceProcess prod = ServiceProcess.start("prod", "served", cluster.bootstrapServers(),

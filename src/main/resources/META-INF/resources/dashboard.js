@@ -1,0 +1,102 @@
+// The dashboard: sends orders through the HTTP API and follows /events (Server-Sent Events).
+const orders = new Map(); // orderId -> table row
+
+function row(orderId) {
+  let tr = orders.get(orderId);
+  if (!tr) {
+    tr = document.createElement('tr');
+    tr.dataset.orderId = orderId;
+    tr.innerHTML = '<td class="id"></td><td class="acks"></td><td class="send"></td><td class="outcome"></td>' +
+      '<td class="partition"></td><td class="offset"></td><td class="billed"></td>';
+    tr.querySelector('.id').textContent = orderId;
+    document.querySelector('#orders tbody').prepend(tr);
+    orders.set(orderId, tr);
+  }
+  return tr;
+}
+
+function show(orderId, fields) {
+  const tr = row(orderId);
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    const cell = tr.querySelector('.' + name);
+    cell.textContent = value === null ? '-' : value;
+    if (name === 'outcome') cell.className = 'outcome status-' + value;
+  }
+}
+
+function billed(orderId, pipeline) {
+  if (!orders.has(orderId)) return; // only the orders sent from this page
+  const cell = row(orderId).querySelector('.billed');
+  const pipelines = new Set(cell.textContent ? cell.textContent.split(', ') : []);
+  pipelines.add(pipeline);
+  cell.textContent = [...pipelines].sort().join(', ');
+}
+
+async function post(path, body, contentType) {
+  const problem = document.getElementById('problem');
+  problem.textContent = '';
+  const response = await fetch(path, { method: 'POST', headers: { 'Content-Type': contentType }, body });
+  const answer = await response.json();
+  if (!response.ok) {
+    problem.textContent = response.status + ' ' + answer.title + ': ' + answer.detail;
+    return null;
+  }
+  return answer;
+}
+
+function receipt(r, outcome) {
+  show(r.orderId, { acks: r.acks, send: r.send, outcome, partition: r.partition, offset: r.offset });
+}
+
+document.getElementById('order-form').addEventListener('submit', async event => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const order = { customerId: form.get('customerId'), item: form.get('item'),
+    quantity: Number(form.get('quantity')), unitPrice: Number(form.get('unitPrice')),
+    orderId: 'web-' + crypto.randomUUID() };
+  show(order.orderId, { acks: form.get('acks'), send: form.get('send'), outcome: 'PENDING' });
+  const r = await post('/orders?acks=' + form.get('acks') + '&send=' + form.get('send'), JSON.stringify(order),
+    'application/json');
+  if (r === null) show(order.orderId, { outcome: 'FAILED' });
+  else if (r.send === 'sync') receipt(r, 'ACKED');
+  else if (r.send === 'fire-and-forget') receipt(r, 'HANDED_OVER');
+});
+
+document.getElementById('send-lines').addEventListener('click', async () => {
+  const acks = document.getElementById('acks').value;
+  const receipts = await post('/orders/lines?acks=' + acks, document.getElementById('lines').value, 'text/plain');
+  (receipts || []).forEach(r => receipt(r, 'ACKED'));
+});
+
+document.getElementById('send-batch').addEventListener('click', async () => {
+  const receipts = await post('/orders/batch', document.getElementById('batch').value, 'application/json');
+  (receipts || []).forEach(r => receipt(r, 'ACKED'));
+});
+
+function follow() {
+  const feed = new EventSource('/events');
+  const status = document.getElementById('feed-status');
+  feed.onerror = () => { status.textContent = 'live feed interrupted, reconnecting...'; status.dataset.state = 'error'; };
+  feed.onmessage = message => {
+    const event = JSON.parse(message.data);
+    if (event.type === 'connected') {
+      status.textContent = 'live';
+      status.dataset.state = 'open';
+    } else if (event.type === 'delivery' && orders.has(event.orderId)) {
+      show(event.orderId, { outcome: event.status, partition: event.partition ?? null, offset: event.offset ?? null });
+    } else if (event.type === 'invoice') {
+      const written = document.querySelector('#billing tr[data-pipeline="' + event.pipeline + '"] .written');
+      written.textContent = Number(written.textContent) + 1;
+      billed(event.orderId, event.pipeline);
+    } else if (event.type === 'billing') {
+      for (const p of event.pipelines) {
+        const tr = document.querySelector('#billing tr[data-pipeline="' + p.pipeline + '"]');
+        tr.querySelector('.invoices').textContent = p.invoices;
+        tr.querySelector('.duplicates').textContent = p.duplicates;
+      }
+      document.getElementById('dead-letters').textContent = event.deadLetters;
+    }
+  };
+}
+follow();

@@ -1,5 +1,6 @@
 package io.orderguarantees.lab;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -212,8 +213,10 @@ final class BillingScenarios {
         List<String> orderIds = orderIds(billing);
         List<String> invalid = new ArrayList<>();
         Map<String, String> answers = new ConcurrentHashMap<>();
+        Map<String, ServiceProcess> supervised = new HashMap<>();
         try (ServiceProcess service = ServiceProcess.start(billing.prefix(), "brokers", kafka.bootstrapServers(),
                 config)) {
+            supervised.put(billing.prefix(), service);
             Orders client = new Orders(service);
             AtomicInteger sent = new AtomicInteger();
             long pace = Duration.ofSeconds(Math.max(30, orders / 20)).toNanos() / orders;
@@ -263,13 +266,16 @@ final class BillingScenarios {
                     inLog.size() - present.size(), ProducerScenarios.millisSince(start), invalid.isEmpty(),
                     String.join("; ", invalid.isEmpty() ? List.of(refused.isEmpty() ? "every order acknowledged"
                             : "refused: " + refused) : invalid)));
-            awaitCaughtUp(billing);
-            results.addAll(count(billing, acknowledged, "brokers restarted", fault, start, invalid,
+            List<String> notes = new ArrayList<>();
+            awaitCaughtUp(billing, supervised, notes);
+            results.addAll(count(billing, acknowledged, "brokers restarted", fault, start, invalid, notes,
                     Pipeline.values()));
             return results;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } finally {
+            supervised.values().forEach(ServiceProcess::kill);
         }
     }
 
@@ -288,12 +294,41 @@ final class BillingScenarios {
         progress.say("  broker %d restarted and back in sync, %d orders sent", broker, sent.get());
     }
 
-    private void awaitCaughtUp(Billing billing) {
+    /**
+     * Waits until every group committed the whole orders topic, acting meanwhile as an orchestrator's liveness probe
+     * would: an instance whose liveness is DOWN (a channel that failed and stopped, as exactly-once does rather than
+     * skip a batch) is killed and started again with its instance id, and {@code notes} says so.
+     */
+    private void awaitCaughtUp(Billing billing, Map<String, ServiceProcess> instances, List<String> notes) {
         String[] lag = { "" };
-        if (!LabKafka.within(Duration.ofSeconds(240),
-                () -> (lag[0] = kafka.lag(billing.orders(), PARTITIONS, billing.groups()).toString()).equals("{}"))) {
+        if (!LabKafka.within(Duration.ofSeconds(240), () -> {
+            instances.replaceAll((instance, service) -> live(service) ? service : restarted(billing, instance, service,
+                    notes));
+            return (lag[0] = kafka.lag(billing.orders(), PARTITIONS, billing.groups()).toString()).equals("{}");
+        })) {
             throw new IllegalStateException("billing did not catch up within 240 s; records behind: " + lag[0]);
         }
+    }
+
+    private static boolean live(ServiceProcess service) {
+        try {
+            return service.liveness().statusCode() != 503;
+        } catch (IOException e) {
+            return true; // not answering is not DOWN: a busy or starting instance
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ServiceProcess restarted(Billing billing, String instance, ServiceProcess down, List<String> notes) {
+        String why = down.log().lines().filter(line -> line.contains("SRMSG18284") || line.contains("fail-stop"))
+                .findFirst().map(line -> line.replaceAll("^.*\\) ", "")).orElse("liveness DOWN");
+        notes.add("instance " + instance + " reported liveness DOWN and was restarted, as a liveness probe would ("
+                + (why.length() > 160 ? why.substring(0, 160) + "..." : why) + ")");
+        progress.say("  %s", notes.get(notes.size() - 1));
+        down.kill();
+        return ServiceProcess.start(instance, "restarted-" + notes.size(), kafka.bootstrapServers(), billing.config());
     }
 
     private void awaitBillingUnderWay(Billing billing, int invoices) {
@@ -304,24 +339,24 @@ final class BillingScenarios {
     /** Restarts the named instances, waits until the publisher is done and every group caught up, and counts. */
     private List<LabResult> recover(Billing billing, Publisher publisher, List<String> restart, String scenario,
             String fault, long start, List<String> invalid, Pipeline... pipelines) {
-        List<ServiceProcess> restarted = new ArrayList<>();
+        Map<String, ServiceProcess> restarted = new HashMap<>();
         try {
             for (String instance : restart) {
-                restarted.add(ServiceProcess.start(instance, "recovered", kafka.bootstrapServers(), billing.config()));
+                restarted.put(instance, ServiceProcess.start(instance, "recovered", kafka.bootstrapServers(),
+                        billing.config()));
             }
             Set<String> acknowledged = publisher.awaitAcknowledged();
             progress.say("  %d orders acknowledged by the brokers; waiting for billing to catch up", acknowledged.size());
-            awaitCaughtUp(billing);
-            return count(billing, acknowledged, scenario, fault, start, invalid, pipelines);
+            List<String> notes = new ArrayList<>();
+            awaitCaughtUp(billing, restarted, notes);
+            return count(billing, acknowledged, scenario, fault, start, invalid, notes, pipelines);
         } finally {
-            for (ServiceProcess service : restarted) {
-                service.kill();
-            }
+            restarted.values().forEach(ServiceProcess::kill);
         }
     }
 
     private List<LabResult> count(Billing billing, Set<String> acknowledged, String scenario, String fault, long start,
-            List<String> invalid, Pipeline... pipelines) {
+            List<String> invalid, List<String> notes, Pipeline... pipelines) {
         List<LabResult> results = new ArrayList<>();
         for (Pipeline pipeline : pipelines) {
             List<String> invoiced = kafka.orderIds(billing.invoices(pipeline));
@@ -330,10 +365,17 @@ final class BillingScenarios {
             int duplicated = invoiced.size() - billed.size();
             results.add(new LabResult(scenario + ": " + pipeline.id(), pipeline.id(), fault, orders,
                     acknowledged.size(), lost, duplicated, ProducerScenarios.millisSince(start), invalid.isEmpty(),
-                    invalid.isEmpty() ? billed.size() + " orders invoiced" : String.join("; ", invalid)));
+                    invalid.isEmpty() ? String.join("; ", concat(List.of(billed.size() + " orders invoiced"), notes))
+                            : String.join("; ", invalid)));
             progress.say("  %s: %d lost, %d duplicated%s", pipeline.id(), lost, duplicated,
                     invalid.isEmpty() ? "" : " - INVALID: " + String.join("; ", invalid));
         }
         return results;
+    }
+
+    private static List<String> concat(List<String> first, List<String> then) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
     }
 }

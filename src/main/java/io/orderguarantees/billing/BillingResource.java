@@ -11,8 +11,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -39,8 +37,7 @@ public class BillingResource {
     @GET
     @Path("/{pipeline}/summary")
     @Operation(summary = "Invoices, distinct orders, duplicates and total amount of one pipeline")
-    @APIResponse(responseCode = "404", description = "No such pipeline",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such pipeline")
     public BillingAudit.Summary summary(@Parameter(description = PIPELINES) @PathParam("pipeline") String pipeline) {
         return audit.summary(pipeline(pipeline));
     }
@@ -48,8 +45,7 @@ public class BillingResource {
     @GET
     @Path("/{pipeline}/invoices")
     @Operation(summary = "The invoices of one pipeline, optionally of one customer")
-    @APIResponse(responseCode = "404", description = "No such pipeline",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such pipeline")
     public List<Invoice> invoices(@Parameter(description = PIPELINES) @PathParam("pipeline") String pipeline,
             @QueryParam("customerId") String customerId) {
         return audit.invoices(pipeline(pipeline), Optional.ofNullable(customerId));

@@ -62,12 +62,9 @@ public class OrderResource {
     @APIResponse(responseCode = "202", description = "Handed to the producer (send=async: see the Location; "
             + "send=fire-and-forget: nobody will know more)",
             content = @Content(schema = @Schema(implementation = SendReceipt.class)))
-    @APIResponse(responseCode = "400", description = "Invalid order, acks or send: errors[].field names it; nothing was published",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "The broker refused the record for good (too large, say)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "The broker did not acknowledge within delivery.timeout.ms, or the producer is saturated",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid order, acks or send: errors[].field names it; nothing was published")
+    @APIResponse(responseCode = "422", description = "The broker refused the record for good (too large, say)")
+    @APIResponse(responseCode = "503", description = "The broker did not acknowledge within delivery.timeout.ms, or the producer is saturated")
     public Uni<Response> publish(
             @Parameter(description = "0, 1 or all (idempotent)") @QueryParam("acks") @DefaultValue("all") Acks acks,
             @Parameter(description = "fire-and-forget, sync or async") @QueryParam("send") @DefaultValue("sync")
@@ -100,8 +97,7 @@ public class OrderResource {
     @Path("/{orderId}/delivery")
     @Operation(summary = "The outcome of an async order: PENDING, ACKED or FAILED")
     @APIResponse(responseCode = "200", description = "The outcome the producer's callback recorded")
-    @APIResponse(responseCode = "404", description = "Not an async order, evicted from the bounded store, or never received",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Not an async order, evicted from the bounded store, or never received")
     public DeliveryStatus delivery(@PathParam("orderId") String orderId) {
         return deliveries.find(orderId).orElseThrow(() -> new ProblemException(Problem.Type.NOT_FOUND,
                 "no async delivery is tracked for order '" + orderId
@@ -114,10 +110,8 @@ public class OrderResource {
     @Consumes(MediaType.TEXT_PLAIN)
     @Operation(summary = "Publish console-producer lines (customer:item,unitPrice[,quantity]), synchronously")
     @APIResponse(responseCode = "201", description = "Every line acknowledged, in order")
-    @APIResponse(responseCode = "400", description = "A bad line: errors[].field is 'line N'; nothing was published",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "Not acknowledged in time",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "A bad line: errors[].field is 'line N'; nothing was published")
+    @APIResponse(responseCode = "503", description = "Not acknowledged in time")
     public Uni<Response> publishLines(@QueryParam("acks") @DefaultValue("all") Acks acks,
             @QueryParam("separator") @DefaultValue(":") String separator, String body) {
         List<Order> orders = OrderLines.parse(body, separator);
@@ -138,10 +132,10 @@ public class OrderResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Publish orders in one Kafka transaction: read_committed consumers see all or none")
     @APIResponse(responseCode = "201", description = "The transaction committed")
-    @APIResponse(responseCode = "400", description = "A bad element: errors[].field is '[i].field'; no transaction was started",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "The transaction was aborted or its commit failed; nothing is visible to read_committed consumers",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400",
+            description = "A bad element: errors[].field is '[i].field'; no transaction was started")
+    @APIResponse(responseCode = "503",
+            description = "The transaction was aborted or its commit failed: read_committed consumers see nothing")
     public Uni<Response> publishBatch(List<Order> body) {
         if (body == null || body.isEmpty()) {
             throw ProblemException.invalid("body", "a non-empty JSON array of orders is required");

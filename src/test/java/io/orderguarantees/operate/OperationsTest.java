@@ -84,8 +84,12 @@ class OperationsTest {
         assertThat(openapi.getMap("paths")).containsKeys("/orders", "/orders/{orderId}/delivery", "/orders/lines",
                 "/orders/batch", "/billing/{pipeline}/summary", "/billing/{pipeline}/invoices", "/billing/dead-letters");
         assertThat(openapi.getMap("paths.'/orders'.post.responses")).containsKeys("201", "202", "400", "422", "503");
-        assertThat(openapi.getMap("paths.'/orders'.post.responses.'400'.content"))
+        assertThat(openapi.getString("paths.'/orders'.post.responses.'400'.content.'application/problem+json'"
+                + ".schema.'$ref'")).isEqualTo("#/components/schemas/Problem");
+        assertThat(openapi.getMap("paths.'/billing/{pipeline}/summary'.get.responses.'404'.content"))
                 .containsKey("application/problem+json");
+        assertThat(openapi.getMap("components.schemas.Problem.properties")).containsKeys("type", "title", "status",
+                "detail", "instance", "errors");
         assertThat(openapi.getList("paths.'/orders'.post.parameters.name", String.class)).contains("acks", "send");
         assertThat(given().get("/q/swagger-ui/").then().statusCode(200).extract().asString()).contains("swagger");
     }

@@ -7,10 +7,15 @@ import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * An RFC 9457 problem detail. {@code errors} names each offending field (or line, or batch index) the way
- * Quarkus's own validation report pairs {@code field} and {@code message}.
+ * Quarkus's own validation report pairs {@code field} and {@code message}. Registered for reflection, with
+ * {@link FieldError}, because exception mappers return it inside a {@code Response}, which Quarkus REST cannot
+ * see through at build time: a native image would otherwise answer errors with an empty object.
  */
+@RegisterForReflection(targets = { Problem.class, Problem.FieldError.class })
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Problem(URI type, String title, int status, String detail, String instance, List<FieldError> errors) {
 

@@ -41,6 +41,17 @@ class ProductionSafetyIT {
     }
 
     @Test
+    void prodWithoutBootstrapServersStopsAtStartNamingTheVariable() throws Exception {
+        try (ServiceProcess unconfigured = ServiceProcess.startMayExit("prod-no-broker", "refused", null,
+                Map.of("quarkus.profile", "prod"))) {
+            OptionalInt exit = unconfigured.awaitExit(Duration.ofSeconds(60));
+            assertThat(exit).as("the service stopped at start instead of trying localhost:9092").isPresent();
+            assertThat(exit.getAsInt()).isNotZero();
+            assertThat(unconfigured.log()).contains("KAFKA_BOOTSTRAP_SERVERS").doesNotContain("localhost:9092");
+        }
+    }
+
+    @Test
     void prodServesOrdersAndNoDevEndpoint() throws Exception {
         try (BillingCluster cluster = new BillingCluster();
                 ServiceProcess prod = ServiceProcess.start("prod", "served", cluster.bootstrapServers(),

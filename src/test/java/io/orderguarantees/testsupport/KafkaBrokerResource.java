@@ -52,6 +52,8 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager,
                 .configs(Map.of("max.message.bytes", String.valueOf(ORDERS_MAX_MESSAGE_BYTES)))));
         Map<String, String> config = new HashMap<>();
         config.put("kafka.bootstrap.servers", bootstrap);
+        // The packaged service in the prod profile has no default instance id (nor, here, a HOSTNAME to take it from).
+        config.put("order-guarantees.instance-id", "tests");
         return config;
     }
 

@@ -46,7 +46,10 @@ public final class ServiceProcess implements AutoCloseable {
         return start(instanceId, run, bootstrapServers, config, false);
     }
 
-    /** Starts an instance expected to halt soon: returns once it is ready or has already exited. */
+    /**
+     * Starts an instance expected to halt soon: returns once it is ready or has already exited. A null
+     * {@code bootstrapServers} tells it no broker at all.
+     */
     public static ServiceProcess startMayExit(String instanceId, String run, String bootstrapServers,
             Map<String, String> config) {
         return start(instanceId, run, bootstrapServers, config, true);
@@ -60,13 +63,20 @@ public final class ServiceProcess implements AutoCloseable {
         int port = Ports.free();
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx512m", "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port,
-                "-Dkafka.bootstrap.servers=" + bootstrapServers, "-Dorder-guarantees.instance-id=" + instanceId));
+                "-Dorder-guarantees.instance-id=" + instanceId));
+        if (bootstrapServers != null) {
+            command.add("-Dkafka.bootstrap.servers=" + bootstrapServers);
+        }
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", JAR.toString()));
         try {
             Path log = Files.createDirectories(Path.of("target", "service-logs")).resolve(instanceId + "-" + run + ".log");
-            Process process = ChildProcesses.start(new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            if (bootstrapServers == null) {
+                // Told no broker at all: not even by an environment this test happens to run in.
+                builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
+            }
+            Process process = ChildProcesses.start(builder);
             ServiceProcess service = new ServiceProcess(process, port, log);
             service.awaitReady(Duration.ofSeconds(60), mayExit);
             return service;

@@ -20,6 +20,7 @@ import io.orderguarantees.billing.CrashPoint;
 import io.orderguarantees.billing.Faults;
 import io.orderguarantees.billing.Pipeline;
 import io.orderguarantees.testsupport.KafkaCluster;
+import io.orderguarantees.testsupport.Progress;
 import io.orderguarantees.testsupport.ServiceProcess;
 
 /**

@@ -1,20 +1,17 @@
 package io.orderguarantees.lab;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 import io.orderguarantees.lab.ProducerScenarios.Phase;
 import io.orderguarantees.lab.ProducerScenarios.Spec;
+import io.orderguarantees.testsupport.Folders;
 import io.orderguarantees.testsupport.KafkaCluster;
+import io.orderguarantees.testsupport.Progress;
 
 /**
  * The delivery-guarantee lab: a real KRaft cluster as separate processes (three controllers, three brokers, RF 3,
@@ -52,10 +49,10 @@ public final class Lab {
     }
 
     public static List<LabResult> run(Settings settings) {
-        Progress progress = new Progress();
+        Progress progress = new Progress("lab");
         long start = System.nanoTime();
         Path cluster = settings.output().resolve("cluster");
-        deleteRecursively(cluster);
+        Folders.deleteRecursively(cluster);
         progress.say("%s lab, %d orders per scenario: starting 3 controllers and 3 brokers under %s",
                 settings.full() ? "full" : "short", settings.orders(), cluster);
         List<LabResult> results = new ArrayList<>();
@@ -107,19 +104,6 @@ public final class Lab {
             kafka.heal();
             return List.of(LabResult.invalid(scenario, "-", "-", ProducerScenarios.millisSince(start),
                     "the scenario failed: " + e));
-        }
-    }
-
-    private static void deleteRecursively(Path folder) {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -13,6 +13,7 @@ import java.util.stream.IntStream;
 
 import io.orderguarantees.billing.Pipeline;
 import io.orderguarantees.testsupport.KafkaCluster;
+import io.orderguarantees.testsupport.Progress;
 import io.orderguarantees.testsupport.ServiceProcess;
 
 /**

@@ -61,6 +61,7 @@ class ProductionSafetyIT {
                     .post("/orders").then().statusCode(201);
             given().baseUri(prod.baseUrl()).get("/q/dev-ui").then().statusCode(404);
             given().baseUri(prod.baseUrl()).get("/q/dev").then().statusCode(404);
+            given().baseUri(prod.baseUrl()).post("/bench/publish?count=1").then().statusCode(404);
             assertThat(prod.log()).contains("Profile prod activated").doesNotContain("Faults armed");
         }
     }

@@ -43,7 +43,13 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(String instanceId, String run, String bootstrapServers,
             Map<String, String> config) {
-        return start(instanceId, run, bootstrapServers, config, false);
+        return start(instanceId, run, bootstrapServers, config, List.of(), false);
+    }
+
+    /** As {@link #start(String, String, String, Map)}, with JVM options (a flight recording, say). */
+    public static ServiceProcess start(String instanceId, String run, String bootstrapServers,
+            Map<String, String> config, List<String> jvmOptions) {
+        return start(instanceId, run, bootstrapServers, config, jvmOptions, false);
     }
 
     /**
@@ -52,11 +58,11 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess startMayExit(String instanceId, String run, String bootstrapServers,
             Map<String, String> config) {
-        return start(instanceId, run, bootstrapServers, config, true);
+        return start(instanceId, run, bootstrapServers, config, List.of(), true);
     }
 
     private static ServiceProcess start(String instanceId, String run, String bootstrapServers,
-            Map<String, String> config, boolean mayExit) {
+            Map<String, String> config, List<String> jvmOptions, boolean mayExit) {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the integration tests with ./mvnw verify");
         }
@@ -68,6 +74,7 @@ public final class ServiceProcess implements AutoCloseable {
             command.add("-Dkafka.bootstrap.servers=" + bootstrapServers);
         }
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(jvmOptions);
         command.addAll(List.of("-jar", JAR.toString()));
         try {
             Path log = Files.createDirectories(Path.of("target", "service-logs")).resolve(instanceId + "-" + run + ".log");

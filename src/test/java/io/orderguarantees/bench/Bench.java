@@ -1,0 +1,138 @@
+package io.orderguarantees.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+import io.orderguarantees.testsupport.Folders;
+import io.orderguarantees.testsupport.KafkaCluster;
+import io.orderguarantees.testsupport.Progress;
+import io.orderguarantees.testsupport.ServiceProcess;
+
+/**
+ * The benchmark: on one real cluster (three controllers, three brokers, RF 3, {@code min.insync.replicas=2}), the
+ * bare Kafka producer against the service's Emitter channels, sync against async, HTTP end to end, and the three
+ * billing pipelines, each variant interleaved with the one it is compared to. Writes {@code target/bench/} and
+ * deletes the cluster's data afterwards.
+ */
+public final class Bench {
+
+    /** Every order is about this size as JSON. */
+    static final int RECORD_BYTES = 1024;
+
+    /** Every service the benchmark starts: production timeouts, billing off unless a run switches one on. */
+    static final Map<String, String> SERVICE_CONFIG = Map.of(
+            "%test.kafka.delivery.timeout.ms", "30000",
+            "%test.kafka.request.timeout.ms", "10000",
+            // a fresh cluster creates __transaction_state (RF 3) when the first transactional producer starts
+            "%test.kafka.max.block.ms", "30000",
+            "mp.messaging.incoming.billing-at-most-once.enabled", "false",
+            "mp.messaging.incoming.billing-at-least-once.enabled", "false",
+            "mp.messaging.incoming.billing-exactly-once.enabled", "false");
+
+    /**
+     * @param publishOrders orders per async publish run
+     * @param syncOrders orders per sync publish run (one round trip each)
+     * @param httpRequests requests per HTTP run at concurrency 64 (a quarter of it at 16, an eighth at 1)
+     * @param billingOrders orders on the billing topic
+     * @param atMostOnceOrders of which at-most-once bills this many per run
+     * @param repeats interleaved repetitions of every variant
+     */
+    public record Settings(boolean full, int warmup, int publishOrders, int syncOrders, int httpRequests,
+            int billingOrders, int atMostOnceOrders, int repeats, Path output) {
+
+        /** {@code -Dbench.size=tiny|full}, as the Maven profile {@code bench} passes it. */
+        public static Settings fromSystemProperties() {
+            Path output = Path.of("target", "bench");
+            return "full".equals(System.getProperty("bench.size", "tiny"))
+                    ? new Settings(true, 10_000, 50_000, 500, 4_000, 10_000, 500, 3, output)
+                    : new Settings(false, 300, 1_000, 50, 160, 600, 100, 1, output);
+        }
+    }
+
+    /** Everything a run measured. */
+    public record Results(Settings settings, List<BenchRow> rows, HttpComparison.Footprint http,
+            long failedPublishes, int unexpectedHttpAnswers, List<String> billingProblems, long clusterBytesDeleted,
+            Duration wall) {
+    }
+
+    private static final Logger KAFKA_LOG = Logger.getLogger("org.apache.kafka");
+
+    private Bench() {
+    }
+
+    public static Results run(Settings settings) throws Exception {
+        Progress progress = new Progress("bench");
+        // the benchmark's own consumers and admin clients would fill the console with their INFO lines
+        KAFKA_LOG.setLevel(Level.WARNING);
+        long start = System.nanoTime();
+        Path folder = settings.output().resolve("cluster");
+        Folders.deleteRecursively(folder);
+        progress.say("%s benchmark: starting 3 controllers and 3 brokers under %s", settings.full() ? "full" : "tiny",
+                folder);
+        List<BenchRow> rows = new ArrayList<>();
+        HttpComparison http;
+        PublishComparison publish;
+        BillingThroughput billing;
+        long clusterBytes;
+        try (KafkaCluster cluster = KafkaCluster.start(folder)) {
+            try (Admin admin = cluster.admin()) {
+                admin.createTopics(List.of(new NewTopic("orders", 3, (short) 3))).all().get(30, TimeUnit.SECONDS);
+            }
+            progress.say("cluster up: %s", cluster.bootstrapServers());
+            try (ServiceProcess service = ServiceProcess.start("bench-publish", "bench", cluster.bootstrapServers(),
+                    SERVICE_CONFIG)) {
+                publish = new PublishComparison(service.baseUrl(), settings, progress);
+                rows.addAll(publish.run());
+            }
+            BenchRow rawSync = rows.stream().filter(r -> r.scenario().equals("raw KafkaProducer, sync, acks=all"))
+                    .findFirst().orElseThrow();
+            http = new HttpComparison(cluster, settings, progress);
+            rows.addAll(http.run(rawSync.scenario(), rawSync.perSecond()));
+            billing = new BillingThroughput(cluster, settings, progress);
+            rows.addAll(billing.run());
+            clusterBytes = Folders.diskUsage(folder);
+            try (Admin admin = cluster.admin()) {
+                admin.deleteTopics(admin.listTopics().names().get(30, TimeUnit.SECONDS)).all().get(60,
+                        TimeUnit.SECONDS);
+            }
+        }
+        Folders.deleteRecursively(folder);
+        progress.say("deleted every benchmark topic and the cluster's %,d MB under %s", clusterBytes >> 20, folder);
+        Results results = new Results(settings, rows, http.footprint(), publish.failed(), http.unexpected(),
+                billing.problems(), clusterBytes, Duration.ofNanos(System.nanoTime() - start));
+        BenchReport.write(results);
+        progress.say("done in %d min %d s: %s", results.wall().toMinutes(), results.wall().toSecondsPart(),
+                settings.output().resolve("results.md"));
+        return results;
+    }
+
+    /** The goals, each with the number measured against it. */
+    static Map<String, String> goals(Results results) {
+        Map<String, String> goals = new LinkedHashMap<>();
+        row(results, "Emitter channel orders-acks-all, async").ifPresent(r -> goals.put(
+                "Emitter async publish at acks=all >= 0.9x the raw producer",
+                "%.2fx (%s)".formatted(r.ratio(), r.ratio() >= 0.9 ? "met" : "missed")));
+        row(results, "billing exactly-once").ifPresent(r -> goals.put(
+                "exactly-once billing >= 0.5x at-least-once",
+                "%.2fx (%s)".formatted(r.ratio(), r.ratio() >= 0.5 ? "met" : "missed")));
+        row(results, "HTTP POST /orders acks=all send=sync, concurrency 64").ifPresent(r -> goals.put(
+                "HTTP sync acks=all at concurrency 64: p99 < 50 ms",
+                "p99 %.1f ms (%s)".formatted(r.p99Ms(), r.p99Ms() < 50 ? "met" : "missed")));
+        return goals;
+    }
+
+    private static Optional<BenchRow> row(Results results, String scenario) {
+        return results.rows().stream().filter(r -> r.scenario().equals(scenario)).findFirst();
+    }
+}

@@ -1,0 +1,87 @@
+package io.orderguarantees.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Where the service's CPU went, from its own flight recording: execution samples taken while the measured runs
+ * went on, attributed to the first frame outside the JDK (so that a {@code HashMap} lookup made by Kafka counts as
+ * Kafka's), and to the thread that ran them.
+ */
+record Profile(int samples, Map<String, Double> byArea, Map<String, Double> byThread) {
+
+    static Profile read(Path recording, Instant from, Instant to) {
+        Map<String, Integer> areas = new TreeMap<>();
+        Map<String, Integer> threads = new TreeMap<>();
+        int samples = 0;
+        try (RecordingFile file = new RecordingFile(recording)) {
+            while (file.hasMoreEvents()) {
+                RecordedEvent event = file.readEvent();
+                if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null
+                        || event.getStartTime().isBefore(from) || event.getStartTime().isAfter(to)) {
+                    continue;
+                }
+                samples++;
+                areas.merge(area(event.getStackTrace().getFrames()), 1, Integer::sum);
+                String thread = event.getThread("sampledThread") == null ? "?"
+                        : event.getThread("sampledThread").getJavaName();
+                threads.merge(thread == null ? "?" : thread.replaceAll("[-\\s]*\\d+$", ""), 1, Integer::sum);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Profile(samples, shares(areas, samples), shares(threads, samples));
+    }
+
+    private static String area(List<RecordedFrame> frames) {
+        for (RecordedFrame frame : frames) {
+            String type = frame.getMethod().getType().getName();
+            if (type.startsWith("java.") || type.startsWith("jdk.") || type.startsWith("sun.")) {
+                continue;
+            }
+            if (type.startsWith("org.apache.kafka")) {
+                return "Kafka client";
+            }
+            if (type.startsWith("io.netty") || type.startsWith("io.vertx")) {
+                return "Vert.x and Netty (HTTP, event loops)";
+            }
+            if (type.startsWith("com.fasterxml.jackson")) {
+                return "Jackson (JSON)";
+            }
+            if (type.startsWith("io.smallrye.reactive.messaging") || type.startsWith("io.smallrye.mutiny")) {
+                return "SmallRye Reactive Messaging and Mutiny";
+            }
+            if (type.startsWith("org.jboss.resteasy.reactive") || type.startsWith("io.quarkus")) {
+                return "Quarkus REST and runtime";
+            }
+            if (type.startsWith("io.micrometer")) {
+                return "Micrometer";
+            }
+            if (type.startsWith("org.hibernate.validator") || type.startsWith("jakarta.validation")) {
+                return "Hibernate Validator";
+            }
+            if (type.startsWith("io.orderguarantees")) {
+                return "order-guarantees";
+            }
+            return "other: " + type.replaceAll("^((?:[^.]+\\.){2}).*", "$1") + "*";
+        }
+        return "JDK only (GC helpers, I/O, JIT'd JDK code)";
+    }
+
+    private static Map<String, Double> shares(Map<String, Integer> counts, int total) {
+        Map<String, Double> shares = new LinkedHashMap<>();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Integer> comparingByValue().reversed()).limit(8)
+                .forEach(e -> shares.put(e.getKey(), Math.round(1000.0 * e.getValue() / Math.max(1, total)) / 10.0));
+        return shares;
+    }
+}

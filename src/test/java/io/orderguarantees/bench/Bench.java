@@ -61,7 +61,8 @@ public final class Bench {
     }
 
     /** Everything a run measured. */
-    public record Results(Settings settings, List<BenchRow> rows, HttpComparison.Footprint http,
+    public record Results(Settings settings, List<BenchRow> rows, Map<String, Profile> publishProfiles,
+            HttpComparison.Footprint http,
             long failedPublishes, int unexpectedHttpAnswers, List<String> billingProblems, long clusterBytesDeleted,
             Duration wall) {
     }
@@ -83,6 +84,7 @@ public final class Bench {
         List<BenchRow> rows = new ArrayList<>();
         HttpComparison http;
         PublishComparison publish;
+        Map<String, Profile> publishProfiles;
         BillingThroughput billing;
         long clusterBytes;
         try (KafkaCluster cluster = KafkaCluster.start(folder)) {
@@ -90,11 +92,13 @@ public final class Bench {
                 admin.createTopics(List.of(new NewTopic("orders", 3, (short) 3))).all().get(30, TimeUnit.SECONDS);
             }
             progress.say("cluster up: %s", cluster.bootstrapServers());
+            Path recording = settings.output().resolve("publish-service.jfr").toAbsolutePath();
             try (ServiceProcess service = ServiceProcess.start("bench-publish", "bench", cluster.bootstrapServers(),
-                    SERVICE_CONFIG)) {
-                publish = new PublishComparison(service.baseUrl(), settings, progress);
+                    SERVICE_CONFIG, List.of(flightRecording(recording)))) {
+                publish = new PublishComparison(service, settings, progress);
                 rows.addAll(publish.run());
             }
+            publishProfiles = publish.acksAllAsyncProfiles(recording);
             BenchRow rawSync = rows.stream().filter(r -> r.scenario().equals("raw KafkaProducer, sync, acks=all"))
                     .findFirst().orElseThrow();
             http = new HttpComparison(cluster, settings, progress);
@@ -109,12 +113,18 @@ public final class Bench {
         }
         Folders.deleteRecursively(folder);
         progress.say("deleted every benchmark topic and the cluster's %,d MB under %s", clusterBytes >> 20, folder);
-        Results results = new Results(settings, rows, http.footprint(), publish.failed(), http.unexpected(),
+        Results results = new Results(settings, rows, publishProfiles, http.footprint(), publish.failed(),
+                http.unexpected(),
                 billing.problems(), clusterBytes, Duration.ofNanos(System.nanoTime() - start));
         BenchReport.write(results);
         progress.say("done in %d min %d s: %s", results.wall().toMinutes(), results.wall().toSecondsPart(),
                 settings.output().resolve("results.md"));
         return results;
+    }
+
+    /** A flight recording with the JDK's profiling settings, written when the service stops. */
+    static String flightRecording(Path file) {
+        return "-XX:StartFlightRecording=filename=" + file + ",dumponexit=true,settings=profile";
     }
 
     /** The goals, each with the number measured against it. */

@@ -26,6 +26,7 @@ class BenchIT {
         assertThat(results.billingProblems()).as("orders billed twice or not at all, with no fault injected").isEmpty();
         assertThat(results.http().peakRssKib()).isPositive();
         assertThat(results.http().profile().samples()).isPositive();
+        assertThat(results.publishProfiles()).containsOnlyKeys("raw", "emitter");
         assertThat(settings.output().resolve("results.json")).exists();
         assertThat(settings.output().resolve("results.md")).content().contains("## Goals", "## Results");
         assertThat(settings.output().resolve("cluster")).as("the benchmark's topics are deleted").doesNotExist();

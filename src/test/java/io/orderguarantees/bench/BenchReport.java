@@ -32,6 +32,7 @@ final class BenchReport {
         run.put("wallTimeSeconds", results.wall().toSeconds());
         run.put("goals", Bench.goals(results));
         run.put("rows", results.rows());
+        run.put("publishProfiles", results.publishProfiles());
         run.put("http", results.http());
         run.put("failedPublishes", results.failedPublishes());
         run.put("unexpectedHttpAnswers", results.unexpectedHttpAnswers());
@@ -65,6 +66,24 @@ final class BenchReport {
                     r.baseline().equals(r.scenario()) ? "" : r.baseline(), millis(r.p50Ms()), millis(r.p99Ms()),
                     millis(r.maxMs()), r.note()));
         }
+        Map<String, Profile> publish = results.publishProfiles();
+        md.append("\n## Where the service's CPU went during the async acks=all publish runs\n\n")
+                .append("JFR execution samples, attributed to the first frame outside the JDK:");
+        publish.forEach((path, p) -> md.append(" %s %d samples;".formatted(path, p.samples())));
+        md.append("\n\n| code | ").append(String.join(" | ", publish.keySet())).append(" |\n|---|")
+                .append("---:|".repeat(publish.size())).append("\n");
+        publish.values().stream().flatMap(p -> p.byArea().keySet().stream()).distinct().forEach(area -> {
+            md.append("| ").append(area).append(" |");
+            publish.values().forEach(p -> md.append(share(p.byArea().get(area))));
+            md.append("\n");
+        });
+        md.append("\n| thread | ").append(String.join(" | ", publish.keySet())).append(" |\n|---|")
+                .append("---:|".repeat(publish.size())).append("\n");
+        publish.values().stream().flatMap(p -> p.byThread().keySet().stream()).distinct().forEach(thread -> {
+            md.append("| ").append(thread).append(" |");
+            publish.values().forEach(p -> md.append(share(p.byThread().get(thread))));
+            md.append("\n");
+        });
         HttpComparison.Footprint http = results.http();
         double cpu = http.serviceCpuSeconds() + http.brokersCpuSeconds() + http.loadGeneratorCpuSeconds();
         md.append("\n## During the HTTP runs (%.0f s)\n\n".formatted(http.wallSeconds()))
@@ -89,6 +108,10 @@ final class BenchReport {
                         results.billingProblems().isEmpty() ? "none" : results.billingProblems()))
                 .append("afterwards: %,d MB.\n".formatted(results.clusterBytesDeleted() >> 20));
         return md.toString();
+    }
+
+    private static String share(Double share) {
+        return share == null ? " <0.5% |" : " %.1f%% |".formatted(share);
     }
 
     private static String millis(Double value) {

@@ -47,7 +47,7 @@ final class HttpComparison {
         Path recording = settings.output().resolve("http-service.jfr").toAbsolutePath();
         ServiceProcess service = ServiceProcess.start("bench-http", "bench", cluster.bootstrapServers(),
                 Bench.SERVICE_CONFIG,
-                List.of("-XX:StartFlightRecording=filename=" + recording + ",dumponexit=true,settings=profile"));
+                List.of(Bench.flightRecording(recording)));
         Instant from;
         Instant to;
         try (ProcessStats.RssSampler rss = new ProcessStats.RssSampler(service.pid())) {
@@ -82,7 +82,7 @@ final class HttpComparison {
         }
         footprint = new Footprint(footprint.wallSeconds(), footprint.serviceCpuSeconds(),
                 footprint.brokersCpuSeconds(), footprint.loadGeneratorCpuSeconds(), footprint.peakRssKib(),
-                footprint.peakRssSampledKib(), Profile.read(recording, from, to));
+                footprint.peakRssSampledKib(), Profile.read(recording, List.of(new Profile.Window(from, to))));
         return rows(rawSyncBaseline, rawSyncPerSecond);
     }
 

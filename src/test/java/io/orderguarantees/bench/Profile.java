@@ -14,13 +14,20 @@ import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Where the service's CPU went, from its own flight recording: execution samples taken while the measured runs
- * went on, attributed to the first frame outside the JDK (so that a {@code HashMap} lookup made by Kafka counts as
+ * Where the service's CPU went, from its own flight recording: execution samples taken while given runs went on, attributed to the first frame outside the JDK (so that a {@code HashMap} lookup made by Kafka counts as
  * Kafka's), and to the thread that ran them.
  */
 record Profile(int samples, Map<String, Double> byArea, Map<String, Double> byThread) {
 
-    static Profile read(Path recording, Instant from, Instant to) {
+    /** A stretch of time the samples are taken from. */
+    record Window(Instant from, Instant to) {
+
+        boolean contains(Instant instant) {
+            return !instant.isBefore(from) && !instant.isAfter(to);
+        }
+    }
+
+    static Profile read(Path recording, List<Window> windows) {
         Map<String, Integer> areas = new TreeMap<>();
         Map<String, Integer> threads = new TreeMap<>();
         int samples = 0;
@@ -28,7 +35,7 @@ record Profile(int samples, Map<String, Double> byArea, Map<String, Double> byTh
             while (file.hasMoreEvents()) {
                 RecordedEvent event = file.readEvent();
                 if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null
-                        || event.getStartTime().isBefore(from) || event.getStartTime().isAfter(to)) {
+                        || windows.stream().noneMatch(w -> w.contains(event.getStartTime()))) {
                     continue;
                 }
                 samples++;
@@ -78,9 +85,11 @@ record Profile(int samples, Map<String, Double> byArea, Map<String, Double> byTh
         return "JDK only (GC helpers, I/O, JIT'd JDK code)";
     }
 
+    /** Shares of at least 0.5%, largest first. */
     private static Map<String, Double> shares(Map<String, Integer> counts, int total) {
         Map<String, Double> shares = new LinkedHashMap<>();
-        counts.entrySet().stream().sorted(Map.Entry.<String, Integer> comparingByValue().reversed()).limit(8)
+        counts.entrySet().stream().sorted(Map.Entry.<String, Integer> comparingByValue().reversed())
+                .filter(e -> e.getValue() * 200L >= total)
                 .forEach(e -> shares.put(e.getKey(), Math.round(1000.0 * e.getValue() / Math.max(1, total)) / 10.0));
         return shares;
     }

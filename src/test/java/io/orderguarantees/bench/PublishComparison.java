@@ -5,7 +5,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,11 +17,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.orderguarantees.testsupport.Progress;
+import io.orderguarantees.testsupport.ServiceProcess;
 
 /**
  * The bare {@code KafkaProducer} against the service's Emitter channels, inside the service's JVM
  * ({@code POST /bench/publish}): async for acks 0, 1 and all, then sync for acks 1 and all. Each repetition runs
  * every variant once, raw and Emitter next to each other, the one that goes first alternating (A B, then B A).
+ * Besides throughput it measures the service's CPU time per order, and keeps the times of the acks=all async runs
+ * so that the service's flight recording can say where that CPU went on each path.
  */
 final class PublishComparison {
 
@@ -27,15 +32,19 @@ final class PublishComparison {
     private static final List<String> SYNC_ACKS = List.of("1", "all");
 
     private final String baseUrl;
+    private final ProcessHandle service;
     private final Bench.Settings settings;
     private final Progress progress;
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, List<Double>> samples = new LinkedHashMap<>();
+    private final Map<String, List<Double>> cpuMicrosPerOrder = new LinkedHashMap<>();
+    private final Map<String, List<Profile.Window>> acksAllAsync = new LinkedHashMap<>();
     private long failed;
 
-    PublishComparison(String baseUrl, Bench.Settings settings, Progress progress) {
-        this.baseUrl = baseUrl;
+    PublishComparison(ServiceProcess service, Bench.Settings settings, Progress progress) {
+        this.baseUrl = service.baseUrl();
+        this.service = ProcessHandle.of(service.pid()).orElseThrow();
         this.settings = settings;
         this.progress = progress;
     }
@@ -66,11 +75,26 @@ final class PublishComparison {
         return failed;
     }
 
+    /** Where the service's CPU went during the acks=all async runs of each path, from its flight recording. */
+    Map<String, Profile> acksAllAsyncProfiles(Path recording) {
+        Map<String, Profile> profiles = new LinkedHashMap<>();
+        acksAllAsync.forEach((path, windows) -> profiles.put(path, Profile.read(recording, windows)));
+        return profiles;
+    }
+
     private void record(String path, String acks, String send, int count, int rep) {
+        Duration cpuBefore = ProcessStats.cpu(service);
+        Instant from = Instant.now();
         JsonNode run = publish(path, acks, send, count);
+        Instant to = Instant.now();
+        double cpuMicros = ProcessStats.cpu(service).minus(cpuBefore).toNanos() / 1e3 / count;
         samples.computeIfAbsent(key(path, acks, send), k -> new ArrayList<>()).add(run.get("perSecond").asDouble());
-        progress.say("publish run %d/%d: %-7s acks=%-3s %-5s %,d orders: %,.0f/s", rep + 1, settings.repeats(), path,
-                acks, send, count, run.get("perSecond").asDouble());
+        cpuMicrosPerOrder.computeIfAbsent(key(path, acks, send), k -> new ArrayList<>()).add(cpuMicros);
+        if (acks.equals("all") && send.equals("async")) {
+            acksAllAsync.computeIfAbsent(path, k -> new ArrayList<>()).add(new Profile.Window(from, to));
+        }
+        progress.say("publish run %d/%d: %-7s acks=%-3s %-5s %,d orders: %,.0f/s, service CPU %.0f µs per order",
+                rep + 1, settings.repeats(), path, acks, send, count, run.get("perSecond").asDouble(), cpuMicros);
     }
 
     private JsonNode publish(String path, String acks, String send, int count) {
@@ -99,11 +123,12 @@ final class PublishComparison {
         for (String acks : ASYNC_ACKS) {
             String raw = "raw KafkaProducer, async, acks=" + acks;
             rows.add(BenchRow.throughput("publish", raw, n, samples.get(key("raw", acks, "async")), raw, 1.0,
-                    "baseline"));
+                    "baseline; " + cpu("raw", acks, "async")));
             List<Double> emitter = samples.get(key("emitter", acks, "async"));
             rows.add(BenchRow.throughput("publish", "Emitter channel orders-acks-" + acks + ", async", n, emitter, raw,
                     Stats.median(Stats.ratios(emitter, samples.get(key("raw", acks, "async")))),
-                    "OrderPublisher: the service's own path, at most 1,024 in flight"));
+                    "OrderPublisher, the service's own path (at most 1,024 in flight); "
+                            + cpu("emitter", acks, "async")));
         }
         for (String acks : SYNC_ACKS) {
             for (String path : List.of("raw", "emitter")) {
@@ -114,10 +139,15 @@ final class PublishComparison {
                         : "Emitter channel orders-acks-" + acks + ", sync";
                 rows.add(BenchRow.throughput("publish", name, settings.syncOrders(), sync, async,
                         Stats.median(Stats.ratios(sync, samples.get(key(path, acks, "async")))),
-                        "one order at a time: %.2f ms per round trip".formatted(1000 / Stats.median(sync))));
+                        "one order at a time: %.2f ms per round trip; %s".formatted(1000 / Stats.median(sync),
+                                cpu(path, acks, "sync"))));
             }
         }
         return rows;
+    }
+
+    private String cpu(String path, String acks, String send) {
+        return "service CPU %.0f µs per order".formatted(Stats.median(cpuMicrosPerOrder.get(key(path, acks, send))));
     }
 
     private static String key(String path, String acks, String send) {

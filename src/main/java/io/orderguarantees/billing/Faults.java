@@ -11,8 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.orderguarantees.OrderGuaranteesConfig;
+import io.orderguarantees.shared.TestOnly;
 import io.quarkus.runtime.Startup;
-import io.quarkus.runtime.configuration.ConfigUtils;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -42,7 +42,7 @@ public class Faults {
             if (point == null && faults.failingAttempts() == 0 && faults.stallAfterRecords() == 0) {
                 return;
             }
-            if (!ConfigUtils.isProfileActive("dev") && !ConfigUtils.isProfileActive("test")) {
+            if (!TestOnly.allowed()) {
                 throw new IllegalStateException("order-guarantees.billing.faults." + pipelineId
                         + " is set, but faults can be injected only in the dev and test profiles");
             }

@@ -63,7 +63,7 @@ public final class Bench {
     /** Everything a run measured. */
     public record Results(Settings settings, List<BenchRow> rows, Map<String, Profile> publishProfiles,
             HttpComparison.Footprint http,
-            long failedPublishes, int unexpectedHttpAnswers, List<String> billingProblems, long clusterBytesDeleted,
+            long unacknowledgedPublishes, int unexpectedHttpAnswers, List<String> billingProblems, long clusterBytesDeleted,
             Duration wall) {
     }
 
@@ -113,7 +113,7 @@ public final class Bench {
         }
         Folders.deleteRecursively(folder);
         progress.say("deleted every benchmark topic and the cluster's %,d MB under %s", clusterBytes >> 20, folder);
-        Results results = new Results(settings, rows, publishProfiles, http.footprint(), publish.failed(),
+        Results results = new Results(settings, rows, publishProfiles, http.footprint(), publish.unacknowledged(),
                 http.unexpected(),
                 billing.problems(), clusterBytes, Duration.ofNanos(System.nanoTime() - start));
         BenchReport.write(results);

@@ -21,7 +21,7 @@ class BenchIT {
             assertThat(row.runs()).as(row.scenario()).isEqualTo(settings.repeats());
             assertThat(row.ratio()).as(row.scenario()).isNotNull().isPositive();
         });
-        assertThat(results.failedPublishes()).as("publishes the broker did not acknowledge").isZero();
+        assertThat(results.unacknowledgedPublishes()).as("publishes the broker did not acknowledge").isZero();
         assertThat(results.unexpectedHttpAnswers()).as("HTTP answers other than 201 (sync) or 202 (async)").isZero();
         assertThat(results.billingProblems()).as("orders billed twice or not at all, with no fault injected").isEmpty();
         assertThat(results.http().peakRssKib()).isPositive();

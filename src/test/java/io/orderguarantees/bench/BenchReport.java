@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -34,7 +35,7 @@ final class BenchReport {
         run.put("rows", results.rows());
         run.put("publishProfiles", results.publishProfiles());
         run.put("http", results.http());
-        run.put("failedPublishes", results.failedPublishes());
+        run.put("unacknowledgedPublishes", results.unacknowledgedPublishes());
         run.put("unexpectedHttpAnswers", results.unexpectedHttpAnswers());
         run.put("billingProblems", results.billingProblems());
         run.put("clusterBytesDeleted", results.clusterBytesDeleted());
@@ -70,20 +71,10 @@ final class BenchReport {
         md.append("\n## Where the service's CPU went during the async acks=all publish runs\n\n")
                 .append("JFR execution samples, attributed to the first frame outside the JDK:");
         publish.forEach((path, p) -> md.append(" %s %d samples;".formatted(path, p.samples())));
-        md.append("\n\n| code | ").append(String.join(" | ", publish.keySet())).append(" |\n|---|")
-                .append("---:|".repeat(publish.size())).append("\n");
-        publish.values().stream().flatMap(p -> p.byArea().keySet().stream()).distinct().forEach(area -> {
-            md.append("| ").append(area).append(" |");
-            publish.values().forEach(p -> md.append(share(p.byArea().get(area))));
-            md.append("\n");
-        });
-        md.append("\n| thread | ").append(String.join(" | ", publish.keySet())).append(" |\n|---|")
-                .append("---:|".repeat(publish.size())).append("\n");
-        publish.values().stream().flatMap(p -> p.byThread().keySet().stream()).distinct().forEach(thread -> {
-            md.append("| ").append(thread).append(" |");
-            publish.values().forEach(p -> md.append(share(p.byThread().get(thread))));
-            md.append("\n");
-        });
+        md.append("\n\n");
+        sideBySide(md, "code", publish, Profile::byArea);
+        md.append("\n");
+        sideBySide(md, "thread", publish, Profile::byThread);
         HttpComparison.Footprint http = results.http();
         double cpu = http.serviceCpuSeconds() + http.brokersCpuSeconds() + http.loadGeneratorCpuSeconds();
         md.append("\n## During the HTTP runs (%.0f s)\n\n".formatted(http.wallSeconds()))
@@ -103,11 +94,23 @@ final class BenchReport {
         profile.byArea().forEach((area, share) -> md.append("| %s | %.1f%% |\n".formatted(area, share)));
         md.append("\n| thread | share |\n|---|---:|\n");
         profile.byThread().forEach((thread, share) -> md.append("| %s | %.1f%% |\n".formatted(thread, share)));
-        md.append("\nFailed publishes: %d. Unexpected HTTP answers: %d. Billing problems: %s. Cluster data deleted "
-                .formatted(results.failedPublishes(), results.unexpectedHttpAnswers(),
+        md.append("\nPublishes not acknowledged: %d. Unexpected HTTP answers: %d. Billing problems: %s. Cluster data deleted "
+                .formatted(results.unacknowledgedPublishes(), results.unexpectedHttpAnswers(),
                         results.billingProblems().isEmpty() ? "none" : results.billingProblems()))
                 .append("afterwards: %,d MB.\n".formatted(results.clusterBytesDeleted() >> 20));
         return md.toString();
+    }
+
+    /** One table, a column per profile: every row any of them has. */
+    private static void sideBySide(StringBuilder md, String header, Map<String, Profile> profiles,
+            Function<Profile, Map<String, Double>> shares) {
+        md.append("| ").append(header).append(" | ").append(String.join(" | ", profiles.keySet())).append(" |\n|---|")
+                .append("---:|".repeat(profiles.size())).append("\n");
+        profiles.values().stream().flatMap(p -> shares.apply(p).keySet().stream()).distinct().forEach(row -> {
+            md.append("| ").append(row).append(" |");
+            profiles.values().forEach(p -> md.append(share(shares.apply(p).get(row))));
+            md.append("\n");
+        });
     }
 
     private static String share(Double share) {

@@ -24,6 +24,11 @@ final class HttpComparison {
     /** What the HTTP runs cost the machine: CPU seconds per process group, and the service's memory. */
     record Footprint(double wallSeconds, double serviceCpuSeconds, double brokersCpuSeconds,
             double loadGeneratorCpuSeconds, long peakRssKib, long peakRssSampledKib, Profile profile) {
+
+        Footprint withProfile(Profile read) {
+            return new Footprint(wallSeconds, serviceCpuSeconds, brokersCpuSeconds, loadGeneratorCpuSeconds,
+                    peakRssKib, peakRssSampledKib, read);
+        }
     }
 
     private final KafkaCluster cluster;
@@ -46,8 +51,7 @@ final class HttpComparison {
     List<BenchRow> run(String rawSyncBaseline, double rawSyncPerSecond) throws InterruptedException {
         Path recording = settings.output().resolve("http-service.jfr").toAbsolutePath();
         ServiceProcess service = ServiceProcess.start("bench-http", "bench", cluster.bootstrapServers(),
-                Bench.SERVICE_CONFIG,
-                List.of(Bench.flightRecording(recording)));
+                Bench.SERVICE_CONFIG, List.of(Bench.flightRecording(recording)));
         Instant from;
         Instant to;
         try (ProcessStats.RssSampler rss = new ProcessStats.RssSampler(service.pid())) {
@@ -80,9 +84,8 @@ final class HttpComparison {
         } finally {
             service.close();
         }
-        footprint = new Footprint(footprint.wallSeconds(), footprint.serviceCpuSeconds(),
-                footprint.brokersCpuSeconds(), footprint.loadGeneratorCpuSeconds(), footprint.peakRssKib(),
-                footprint.peakRssSampledKib(), Profile.read(recording, List.of(new Profile.Window(from, to))));
+        // the recording is written when the service stops
+        footprint = footprint.withProfile(Profile.read(recording, List.of(new Profile.Window(from, to))));
         return rows(rawSyncBaseline, rawSyncPerSecond);
     }
 

@@ -19,6 +19,23 @@ import jdk.jfr.consumer.RecordingFile;
  */
 record Profile(int samples, Map<String, Double> byArea, Map<String, Double> byThread) {
 
+    private static final List<String> JDK = List.of("java.", "jdk.", "sun.");
+
+    /** Package prefixes per area; a frame outside all of them counts under its first two package names. */
+    private static final Map<String, List<String>> AREAS = new LinkedHashMap<>();
+
+    static {
+        AREAS.put("Kafka client", List.of("org.apache.kafka"));
+        AREAS.put("Vert.x and Netty (HTTP, event loops)", List.of("io.netty", "io.vertx"));
+        AREAS.put("Jackson (JSON)", List.of("com.fasterxml.jackson"));
+        AREAS.put("SmallRye Reactive Messaging and Mutiny",
+                List.of("io.smallrye.reactive.messaging", "io.smallrye.mutiny"));
+        AREAS.put("Quarkus REST and runtime", List.of("org.jboss.resteasy.reactive", "io.quarkus"));
+        AREAS.put("Micrometer", List.of("io.micrometer"));
+        AREAS.put("Hibernate Validator", List.of("org.hibernate.validator", "jakarta.validation"));
+        AREAS.put("order-guarantees", List.of("io.orderguarantees"));
+    }
+
     /** A stretch of time the samples are taken from. */
     record Window(Instant from, Instant to) {
 
@@ -53,32 +70,13 @@ record Profile(int samples, Map<String, Double> byArea, Map<String, Double> byTh
     private static String area(List<RecordedFrame> frames) {
         for (RecordedFrame frame : frames) {
             String type = frame.getMethod().getType().getName();
-            if (type.startsWith("java.") || type.startsWith("jdk.") || type.startsWith("sun.")) {
+            if (JDK.stream().anyMatch(type::startsWith)) {
                 continue;
             }
-            if (type.startsWith("org.apache.kafka")) {
-                return "Kafka client";
-            }
-            if (type.startsWith("io.netty") || type.startsWith("io.vertx")) {
-                return "Vert.x and Netty (HTTP, event loops)";
-            }
-            if (type.startsWith("com.fasterxml.jackson")) {
-                return "Jackson (JSON)";
-            }
-            if (type.startsWith("io.smallrye.reactive.messaging") || type.startsWith("io.smallrye.mutiny")) {
-                return "SmallRye Reactive Messaging and Mutiny";
-            }
-            if (type.startsWith("org.jboss.resteasy.reactive") || type.startsWith("io.quarkus")) {
-                return "Quarkus REST and runtime";
-            }
-            if (type.startsWith("io.micrometer")) {
-                return "Micrometer";
-            }
-            if (type.startsWith("org.hibernate.validator") || type.startsWith("jakarta.validation")) {
-                return "Hibernate Validator";
-            }
-            if (type.startsWith("io.orderguarantees")) {
-                return "order-guarantees";
+            for (Map.Entry<String, List<String>> area : AREAS.entrySet()) {
+                if (area.getValue().stream().anyMatch(type::startsWith)) {
+                    return area.getKey();
+                }
             }
             return "other: " + type.replaceAll("^((?:[^.]+\\.){2}).*", "$1") + "*";
         }

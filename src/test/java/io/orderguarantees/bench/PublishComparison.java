@@ -40,7 +40,7 @@ final class PublishComparison {
     private final Map<String, List<Double>> samples = new LinkedHashMap<>();
     private final Map<String, List<Double>> cpuMicrosPerOrder = new LinkedHashMap<>();
     private final Map<String, List<Profile.Window>> acksAllAsync = new LinkedHashMap<>();
-    private long failed;
+    private long unacknowledged;
 
     PublishComparison(ServiceProcess service, Bench.Settings settings, Progress progress) {
         this.baseUrl = service.baseUrl();
@@ -71,8 +71,8 @@ final class PublishComparison {
         return rows();
     }
 
-    long failed() {
-        return failed;
+    long unacknowledged() {
+        return unacknowledged;
     }
 
     /** Where the service's CPU went during the acks=all async runs of each path, from its flight recording. */
@@ -107,7 +107,8 @@ final class PublishComparison {
                 throw new IllegalStateException(uri + " answered " + response.statusCode() + ": " + response.body());
             }
             JsonNode run = json.readTree(response.body());
-            failed += run.get("failed").asLong();
+            // what the producer did not confirm, failed or never heard of: zero, or the run measured nothing real
+            unacknowledged += count - run.get("acked").asLong();
             return run;
         } catch (IOException e) {
             throw new IllegalStateException(uri + " failed", e);

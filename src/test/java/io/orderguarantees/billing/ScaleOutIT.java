@@ -38,6 +38,9 @@ class ScaleOutIT {
             cluster.publish(orders.subList(0, ORDERS / 2));
             await().atMost(Duration.ofSeconds(60)).until(() -> !cluster
                     .orderIds("invoices-exactly-once", IsolationLevel.READ_UNCOMMITTED).isEmpty());
+            // b is killed while it bills, not while its groups still rebalance (that stalls them for minutes)
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> cluster.everyGroupStableWith(2));
 
             b.kill();
             assertThat(b.awaitExit(Duration.ofSeconds(5))).as("instance b was killed").isPresent();

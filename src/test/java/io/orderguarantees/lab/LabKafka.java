@@ -1,7 +1,6 @@
 package io.orderguarantees.lab;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +17,14 @@ import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import io.orderguarantees.testsupport.KafkaCluster;
+import io.orderguarantees.testsupport.TopicReader;
 import io.restassured.path.json.JsonPath;
 
 /** What the lab asks of the cluster: topics, leaders and in-sync replicas, logs read back, group progress. */
@@ -101,25 +99,8 @@ final class LabKafka implements AutoCloseable {
 
     /** The order ids of every record of {@code topic}, as a read_committed consumer sees them. */
     List<String> orderIds(String topic) {
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object> of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
-                new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<String> ids = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within 60 s");
-                }
-                consumer.poll(Duration.ofMillis(500)).forEach(r -> ids.add(JsonPath.from(r.value()).getString("orderId")));
-            }
-            return ids;
-        }
+        return TopicReader.readToEnd(bootstrapServers(), topic, IsolationLevel.READ_COMMITTED).stream()
+                .map(r -> JsonPath.from(r.value()).getString("orderId")).toList();
     }
 
     /** Records in {@code topic}, aborted ones and transaction markers included: enough to see that work began. */

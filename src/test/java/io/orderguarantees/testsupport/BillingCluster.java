@@ -1,6 +1,5 @@
 package io.orderguarantees.testsupport;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -11,8 +10,8 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
@@ -38,6 +37,7 @@ public final class BillingCluster implements AutoCloseable {
         broker = new EmbeddedKafkaBroker().withAdditionalProperties(brokerConfig).start();
         companion = new KafkaCompanion(broker.getAdvertisedListeners());
         companion.topics().create(List.of(new NewTopic("orders", PARTITIONS, (short) 1)));
+        TransactionLog.ensureCreated(broker.getAdvertisedListeners());
     }
 
     public BillingCluster() {
@@ -68,8 +68,7 @@ public final class BillingCluster implements AutoCloseable {
     }
 
     public List<ConsumerRecord<String, String>> read(String topic, IsolationLevel isolation) {
-        return companion.consumeStrings().withIsolationLevel(isolation).withOffsetReset(OffsetResetStrategy.EARLIEST)
-                .fromTopics(topic, Duration.ofSeconds(3)).awaitCompletion(Duration.ofSeconds(30)).getRecords();
+        return TopicReader.readToEnd(bootstrapServers(), topic, isolation);
     }
 
     /** Whether every billing group has committed offsets up to the end of {@code orders}. */
@@ -82,6 +81,16 @@ public final class BillingCluster implements AutoCloseable {
             return end.entrySet().stream().allMatch(e -> e.getValue() == 0
                     || committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue());
         });
+    }
+
+    /**
+     * Whether every billing group is stable with {@code members} members, each holding partitions: a member killed
+     * while its group rebalances stalls the group for the rebalance timeout ({@code max.poll.interval.ms}).
+     */
+    public boolean everyGroupStableWith(int members) {
+        return GROUPS.stream().map(group -> companion.consumerGroups().describe(group)).allMatch(group -> group
+                .groupState() == GroupState.STABLE && group.members().size() == members
+                && group.members().stream().noneMatch(m -> m.assignment().topicPartitions().isEmpty()));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.orderguarantees.testsupport;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,11 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager,
     public static final int ORDERS_PARTITIONS = 3;
     /** Records over this size are refused by the test broker's {@code orders} topic. */
     public static final int ORDERS_MAX_MESSAGE_BYTES = 100_000;
+    /**
+     * How long the companion's admin calls may take: the first broker of a run starts in a cold JVM, and its
+     * first topic creation must not fail the whole run on the companion's 10-second default.
+     */
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
     private Optional<String> devServicesBootstrap = Optional.empty();
     private boolean ownBroker;
@@ -47,9 +53,10 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager,
             broker = new EmbeddedKafkaBroker().withAdditionalProperties(p -> p.put("num.partitions", "3")).start();
             return broker.getAdvertisedListeners();
         });
-        companion = new KafkaCompanion(bootstrap);
+        companion = new KafkaCompanion(bootstrap, ADMIN_TIMEOUT);
         companion.topics().create(List.of(new NewTopic("orders", ORDERS_PARTITIONS, (short) 1)
                 .configs(Map.of("max.message.bytes", String.valueOf(ORDERS_MAX_MESSAGE_BYTES)))));
+        TransactionLog.ensureCreated(bootstrap);
         Map<String, String> config = new HashMap<>();
         config.put("kafka.bootstrap.servers", bootstrap);
         // The packaged service in the prod profile has no default instance id (nor, here, a HOSTNAME to take it from).

@@ -1,9 +1,13 @@
 package io.orderguarantees.testsupport;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +20,8 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+
+import kafka.tools.StorageTool;
 
 /**
  * A real Kafka cluster as production runs it: three controller-only nodes (ids 1-3) forming the KRaft quorum and
@@ -110,18 +116,28 @@ public final class KafkaCluster implements AutoCloseable {
                 properties.store(out, "node " + id);
             }
             Path log = folder.resolve("node-" + id + ".log");
-            int formatted = java("kafka.tools.StorageTool", List.of("format", "--ignore-formatted", "-t", clusterId,
-                    "-c", config.toString()), log).waitFor();
-            if (formatted != 0) {
-                throw new IllegalStateException("formatting node " + id + " failed: see " + log);
-            }
+            format(id, config, clusterId, log);
             configs.put(id, config);
             nodes.put(id, java("kafka.Kafka", List.of(config.toString()), log));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * {@code kafka-storage.sh format}, run in this JVM: a JVM per node only to format it took most of the
+     * cluster's start on two cores.
+     */
+    private static void format(int id, Path config, String clusterId, Path log) throws IOException {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int formatted;
+        try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+            formatted = StorageTool.execute(new String[] { "format", "--ignore-formatted", "-t", clusterId, "-c",
+                    config.toString() }, out);
+        }
+        Files.write(log, output.toByteArray(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        if (formatted != 0) {
+            throw new IllegalStateException("formatting node " + id + " failed: see " + log);
         }
     }
 

@@ -43,7 +43,9 @@ class BrokerDownTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("mp.messaging.connector.smallrye-kafka.max-inflight-messages", String.valueOf(IN_FLIGHT),
-                    "mp.messaging.emitter.default-buffer-size", String.valueOf(BUFFER));
+                    "mp.messaging.emitter.default-buffer-size", String.valueOf(BUFFER),
+                    // each accepted record blocks the sending thread this long per attempt
+                    "%test.kafka.max.block.ms", "1000");
         }
     }
 

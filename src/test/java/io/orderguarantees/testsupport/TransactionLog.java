@@ -9,9 +9,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A fresh broker creates {@code __transaction_state} (50 partitions) when the first transactional producer asks
- * for an id. The test profile gives the service's producers {@code max.block.ms=1000}, and on a fresh broker in a
- * cold JVM that creation took 0.8 s here and more on CI, where the service then failed to start. Tests start the
- * service against a broker prepared as a running cluster is: the transaction log already there.
+ * for an id, and the service's {@code initTransactions} at start waits for it at most {@code max.block.ms}. On a
+ * fresh broker in a cold JVM that creation took 0.8 s here, against the 1 s the test profile then allowed: the
+ * likely reason the service once failed to start on CI. Tests start the service against a broker prepared as a
+ * running cluster is: the transaction log already there.
  */
 public final class TransactionLog {
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import io.orderguarantees.lab.ProducerScenarios.Phase;
@@ -34,14 +35,24 @@ public final class Lab {
     /**
      * @param orders orders per scenario
      * @param full every scenario, or the short form {@code ./mvnw verify} runs
+     * @param transactionVersion the cluster's {@code transaction.version} feature, or empty for the release's
+     *        default (2 in Kafka 4.1)
      */
-    public record Settings(int orders, boolean full, Path output) {
+    public record Settings(int orders, boolean full, Optional<String> transactionVersion, Path output) {
 
-        /** {@code -Dlab.size=full|short} and {@code -Dlab.orders=N}, as the Maven profile {@code lab} passes them. */
+        /**
+         * {@code -Dlab.size=full|short}, {@code -Dlab.orders=N} and {@code -Dlab.transaction-version=1|2}, as the
+         * Maven profile {@code lab} passes them.
+         */
         public static Settings fromSystemProperties() {
             boolean full = "full".equals(System.getProperty("lab.size", "short"));
             int orders = Integer.getInteger("lab.orders", full ? 1000 : 500);
-            return new Settings(orders, full, Path.of("target", "lab"));
+            return new Settings(orders, full, Optional.ofNullable(System.getProperty("lab.transaction-version")),
+                    Path.of("target", "lab"));
+        }
+
+        Map<String, String> features() {
+            return transactionVersion.map(level -> Map.of("transaction.version", level)).orElse(Map.of());
         }
     }
 
@@ -53,12 +64,13 @@ public final class Lab {
         long start = System.nanoTime();
         Path cluster = settings.output().resolve("cluster");
         Folders.deleteRecursively(cluster);
-        progress.say("%s lab, %d orders per scenario: starting 3 controllers and 3 brokers under %s",
-                settings.full() ? "full" : "short", settings.orders(), cluster);
+        progress.say("%s lab, %d orders per scenario: starting 3 controllers and 3 brokers under %s%s",
+                settings.full() ? "full" : "short", settings.orders(), cluster,
+                settings.transactionVersion().map(v -> ", transaction.version=" + v).orElse(""));
         List<LabResult> results = new ArrayList<>();
         // the broker looks for timed-out transactions every second instead of every 10 s
         try (KafkaCluster brokers = KafkaCluster.start(cluster,
-                Map.of("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"));
+                Map.of("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"), settings.features());
                 LabKafka kafka = new LabKafka(brokers)) {
             progress.say("cluster up: %s", brokers.bootstrapServers());
             results.addAll(new ProducerScenarios(kafka, progress, settings.orders()).run(producerSpecs(settings.full())));

@@ -29,7 +29,8 @@ final class LabReport {
         run.put("wallTimeSeconds", wall.toSeconds());
         run.put("machine", machine());
         run.put("cluster", "3 KRaft controllers + 3 brokers, separate JVMs; RF 3, min.insync.replicas=2, "
-                + "unclean.leader.election.enable=false");
+                + "unclean.leader.election.enable=false; transaction.version="
+                + settings.transactionVersion().orElse("default"));
         run.put("results", results);
         try {
             Files.createDirectories(settings.output());

@@ -36,14 +36,16 @@ public final class KafkaCluster implements AutoCloseable {
 
     private final Path folder;
     private final Map<String, String> brokerConfig;
+    private final Map<String, String> features;
     private final Map<Integer, Integer> ports = new TreeMap<>();
     private final Map<Integer, Process> nodes = new TreeMap<>();
     private final Map<Integer, Path> configs = new TreeMap<>();
     private final int[] brokers = BROKERS;
 
-    private KafkaCluster(Path folder, Map<String, String> brokerConfig) {
+    private KafkaCluster(Path folder, Map<String, String> brokerConfig, Map<String, String> features) {
         this.folder = folder;
         this.brokerConfig = brokerConfig;
+        this.features = features;
     }
 
     public static KafkaCluster start(Path folder) {
@@ -52,7 +54,15 @@ public final class KafkaCluster implements AutoCloseable {
 
     /** Starts the cluster with {@code brokerConfig} added to (or overriding) every broker's settings. */
     public static KafkaCluster start(Path folder, Map<String, String> brokerConfig) {
-        KafkaCluster cluster = new KafkaCluster(folder, brokerConfig);
+        return start(folder, brokerConfig, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, Map)}, the cluster formatted with these feature levels ({@code kafka-storage.sh format
+     * --feature name=level}, {@code transaction.version=1} say) instead of the release's defaults.
+     */
+    public static KafkaCluster start(Path folder, Map<String, String> brokerConfig, Map<String, String> features) {
+        KafkaCluster cluster = new KafkaCluster(folder, brokerConfig, features);
         try {
             cluster.startAll();
             return cluster;
@@ -116,7 +126,7 @@ public final class KafkaCluster implements AutoCloseable {
                 properties.store(out, "node " + id);
             }
             Path log = folder.resolve("node-" + id + ".log");
-            format(id, config, clusterId, log);
+            format(id, config, clusterId, features, log);
             configs.put(id, config);
             nodes.put(id, java("kafka.Kafka", List.of(config.toString()), log));
         } catch (IOException e) {
@@ -128,12 +138,15 @@ public final class KafkaCluster implements AutoCloseable {
      * {@code kafka-storage.sh format}, run in this JVM: a JVM per node only to format it took most of the
      * cluster's start on two cores.
      */
-    private static void format(int id, Path config, String clusterId, Path log) throws IOException {
+    private static void format(int id, Path config, String clusterId, Map<String, String> features, Path log)
+            throws IOException {
+        List<String> args = new ArrayList<>(List.of("format", "--ignore-formatted", "-t", clusterId, "-c",
+                config.toString()));
+        features.forEach((name, level) -> args.addAll(List.of("--feature", name + "=" + level)));
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int formatted;
         try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            formatted = StorageTool.execute(new String[] { "format", "--ignore-formatted", "-t", clusterId, "-c",
-                    config.toString() }, out);
+            formatted = StorageTool.execute(args.toArray(String[]::new), out);
         }
         Files.write(log, output.toByteArray(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         if (formatted != 0) {

@@ -47,6 +47,15 @@ public class TopicReader {
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         // The connector's own default when nothing set kafka.bootstrap.servers (the in-process dev broker).
         config.putIfAbsent(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+        return readToEnd(config, topic);
+    }
+
+    /**
+     * Every record of {@code topic} as a consumer with {@code config} (bootstrap servers, isolation level; no group)
+     * sees it, up to the end offsets taken when the read starts: for read_committed these are the last stable
+     * offsets, nothing after an open transaction. By partition then offset; empty if the topic does not exist.
+     */
+    public static List<ConsumerRecord<String, String>> readToEnd(Map<String, Object> config, String topic) {
         try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, DEADLINE).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -55,7 +64,6 @@ public class TopicReader {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            // With read_committed, the end offsets are the last stable offsets: nothing after an open transaction.
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, DEADLINE);
             List<ConsumerRecord<String, String>> records = new ArrayList<>();
             long deadline = System.nanoTime() + DEADLINE.toNanos();

@@ -17,14 +17,14 @@ import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 
+import io.orderguarantees.billing.TopicReader;
 import io.orderguarantees.testsupport.KafkaCluster;
-import io.orderguarantees.testsupport.TopicReader;
 import io.restassured.path.json.JsonPath;
 
 /** What the lab asks of the cluster: topics, leaders and in-sync replicas, logs read back, group progress. */
@@ -99,7 +99,8 @@ final class LabKafka implements AutoCloseable {
 
     /** The order ids of every record of {@code topic}, as a read_committed consumer sees them. */
     List<String> orderIds(String topic) {
-        return TopicReader.readToEnd(bootstrapServers(), topic, IsolationLevel.READ_COMMITTED).stream()
+        return TopicReader.readToEnd(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), topic).stream()
                 .map(r -> JsonPath.from(r.value()).getString("orderId")).toList();
     }
 

@@ -67,6 +67,8 @@ public final class ChildProcesses {
     }
 
     private static void killAll() {
+        // Dev mode runs Maven, which runs the dev-mode JVM, which runs the dev broker: their descendants go first.
+        LIVE.stream().flatMap(Process::descendants).forEach(ProcessHandle::destroyForcibly);
         LIVE.stream().filter(Process::isAlive).forEach(process -> {
             signal("CONT", process.pid());
             process.destroyForcibly();
@@ -98,6 +100,7 @@ public final class ChildProcesses {
 
     private static boolean ours(ProcessHandle process) {
         String commandLine = process.info().commandLine().orElse("");
-        return process.isAlive() && (commandLine.contains("kafka.Kafka") || commandLine.contains("quarkus-run.jar"));
+        return process.isAlive() && (commandLine.contains("kafka.Kafka") || commandLine.contains("quarkus-run.jar")
+                || commandLine.contains("quarkus:dev"));
     }
 }

@@ -62,7 +62,7 @@ class ProducerSettingsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({ "billing-at-most-once", "billing-at-least-once" })
+    @CsvSource({ "billing-at-least-once" })
     void theDeadLetterProducersAreIdempotentWithAcksAllToo(String channel) {
         ProducerConfig effective = new ProducerConfig(
                 recorder.config("kafka-dead-letter-topic-producer-kafka-consumer-" + channel));

@@ -1,78 +1,124 @@
 package io.orderguarantees.billing;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
 
-import io.orderguarantees.shared.Order;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
- * At-most-once: channel {@code billing-at-most-once} (group of the same name, {@code commit-strategy=ignore}) to
- * {@code invoices-at-most-once}. The record's offset is committed, synchronously, before the order is processed:
- * a crash after that commit loses the order, and nothing ever bills it twice. SmallRye has no commit strategy that
- * commits ahead of processing (throttled and latest commit what was acknowledged), hence the explicit commit.
+ * At-most-once: channel {@code billing-at-most-once} (group of the same name, {@code batch=true},
+ * {@code commit-strategy=ignore}) to {@code invoices-at-most-once}. The offsets of a whole polled batch are committed
+ * once, synchronously, before any of its orders is processed: a crash after that commit loses what of the batch was
+ * not yet invoiced (at most {@code max.poll.records}), and nothing is ever billed twice. SmallRye has no commit
+ * strategy that commits ahead of processing (throttled and latest commit what was acknowledged), hence the explicit
+ * commit, of the partitions still owned only ({@link OwnedCommit}).
  */
 @ApplicationScoped
 public class AtMostOnceBilling {
 
     private static final Logger LOG = Logger.getLogger(AtMostOnceBilling.class);
+    /** Invoices of one batch in flight at once: the producer batches them, the emitter's buffer stays small. */
+    private static final int IN_FLIGHT = 128;
 
-    private final OrderDecoder decoder;
-    private final KafkaClientService clients;
-    private final InvoiceCalculator calculator;
-    private final Faults faults;
+    @Inject
+    @Channel("invoices-at-most-once")
+    MutinyEmitter<Object> invoices;
 
-    AtMostOnceBilling(OrderDecoder decoder, KafkaClientService clients, InvoiceCalculator calculator, Faults faults) {
-        this.decoder = decoder;
-        this.clients = clients;
-        this.calculator = calculator;
-        this.faults = faults;
-    }
+    @Inject
+    OrderDecoder decoder;
+
+    @Inject
+    KafkaClientService clients;
+
+    @Inject
+    InvoiceCalculator calculator;
+
+    @Inject
+    Faults faults;
 
     @Incoming("billing-at-most-once")
-    @Outgoing("invoices-at-most-once")
-    public Uni<Message<Invoice>> bill(Message<String> message) {
-        IncomingKafkaRecordMetadata<String, String> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .orElseThrow();
-        faults.crashAt(Pipeline.AT_MOST_ONCE, CrashPoint.BEFORE_PROCESSING);
-        return clients.getConsumer(Pipeline.AT_MOST_ONCE.channel())
-                .commit(Map.of(new TopicPartition(record.getTopic(), record.getPartition()),
-                        new OffsetAndMetadata(record.getOffset() + 1)))
-                // A rebalance under way refuses commits until the next poll completes it, and the partition often
-                // stays here (cooperative assignor): try again then, or the order would be skipped without a crash.
-                .onFailure(RebalanceInProgressException.class).retry()
+    public Uni<Void> bill(KafkaRecordBatch<String, String> batch) {
+        batch.getRecords().forEach(record -> faults.crashAt(Pipeline.AT_MOST_ONCE, CrashPoint.BEFORE_PROCESSING));
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        batch.getLatestOffsetRecords().forEach((partition, last) -> next.put(partition,
+                new OffsetAndMetadata(source(last).getOffset() + 1)));
+        Function<Consumer<String, String>, Set<TopicPartition>> commitOwned = consumer -> OwnedCommit
+                .commitOwned(consumer, next);
+        return clients.<String, String> getConsumer(Pipeline.AT_MOST_ONCE.channel()).runOnPollingThread(commitOwned)
+                // A rebalance under way refuses commits until the next poll completes it; one completed since the
+                // batch was polled makes the generation stale until then. Try again after that poll: the partitions
+                // given up meanwhile are then left out of the commit, and of the billing.
+                .onFailure(failure -> failure instanceof RebalanceInProgressException
+                        || failure instanceof CommitFailedException).retry()
                 .withBackOff(Duration.ofMillis(50), Duration.ofMillis(500)).atMost(40)
-                .onItemOrFailure().transformToUni((committed, commitFailure) -> {
-                    if (commitFailure != null) {
-                        // Not committed (the rebalance moved the partition elsewhere, say): not processed either.
-                        // Whoever owns the partition now gets the record from the last committed offset.
-                        LOG.warnf("offset %d of %s-%d not committed, order not billed here: %s", record.getOffset(),
-                                record.getTopic(), record.getPartition(), commitFailure.toString());
-                        return Uni.createFrom().<Message<Invoice>> nullItem();
-                    }
-                    faults.crashAt(Pipeline.AT_MOST_ONCE, CrashPoint.AFTER_COMMIT_BEFORE_PROCESSING);
-                    Order order = decoder.decode(record.getTopic(), record.getPartition(), record.getOffset(),
-                            record.getKey(), message.getPayload());
-                    return calculator.invoice(order, record.getPartition(), record.getOffset(), Pipeline.AT_MOST_ONCE)
-                            .map(invoice -> message.withPayload(invoice).addMetadata(
-                                    OutgoingKafkaRecordMetadata.<String> builder().withKey(order.customerId()).build()));
-                })
-                // A failed Uni would end the whole stream: nack the record instead, so that the channel's
-                // dead-letter-queue failure strategy takes it, and forward nothing.
-                .onFailure().recoverWithUni(failure -> Uni.createFrom().completionStage(message.nack(failure))
-                        .map(nacked -> (Message<Invoice>) null));
+                .onItemOrFailure().transformToUni((owned, failure) -> failure == null ? billOwned(batch, owned)
+                        : rewind(batch, failure))
+                .call(() -> Uni.createFrom().completionStage(batch.ack()));
+    }
+
+    private Uni<Void> billOwned(KafkaRecordBatch<String, String> batch, Set<TopicPartition> owned) {
+        List<KafkaRecord<String, String>> ours = batch.getRecords().stream()
+                .filter(record -> owned.contains(new TopicPartition(record.getTopic(), source(record).getPartition()))).toList();
+        if (ours.size() < batch.getRecords().size()) {
+            LOG.infof("%d of %d orders of a batch not billed here: their partitions moved to another instance, which "
+                    + "bills them from the last committed offset", batch.getRecords().size() - ours.size(),
+                    batch.getRecords().size());
+        }
+        return Multi.createFrom().iterable(ours).onItem().transformToUni(this::invoice).merge(IN_FLIGHT)
+                .collect().last().replaceWithVoid();
+    }
+
+    /**
+     * Not committed, for another reason than a rebalance (the coordinator unreachable, say): not billed either. Back
+     * to the last committed offsets, as SmallRye does after a failure it handles, so that the batch is fetched and
+     * tried again rather than skipped without a crash.
+     */
+    private Uni<Void> rewind(KafkaRecordBatch<String, String> batch, Throwable failure) {
+        LOG.warnf("The offsets of a batch of %d orders could not be committed, so none was billed: rewinding to the "
+                + "last committed offsets (%s)", batch.getRecords().size(), failure.toString());
+        return clients.getConsumer(Pipeline.AT_MOST_ONCE.channel()).resetToLastCommittedPositions();
+    }
+
+    /** The record's invoice or, when it can never be billed, its dead letter; done once the broker has it. */
+    private Uni<Void> invoice(KafkaRecord<String, String> record) {
+        faults.crashAt(Pipeline.AT_MOST_ONCE, CrashPoint.AFTER_COMMIT_BEFORE_PROCESSING);
+        IncomingKafkaRecordMetadata<String, String> source = source(record);
+        return Uni.createFrom().item(() -> decoder.decode(source.getTopic(), source.getPartition(), source.getOffset(),
+                source.getKey(), record.getPayload()))
+                .chain(order -> calculator.invoice(order, source.getPartition(), source.getOffset(),
+                        Pipeline.AT_MOST_ONCE)
+                        .chain(invoice -> invoices.sendMessage(KafkaRecord.of(order.customerId(), (Object) invoice))))
+                .onFailure().recoverWithUni(failure -> invoices.sendMessage(Message.of((Object) record.getPayload())
+                        .addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withTopic(DeadLetters.TOPIC)
+                                .withKey(source.getKey()).withHeaders(DeadLetters.headers(source, failure)).build())));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static IncomingKafkaRecordMetadata<String, String> source(KafkaRecord<String, String> record) {
+        return record.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
     }
 }

@@ -25,6 +25,8 @@ class LabIT {
                 .allSatisfy(r -> assertThat(List.of(r.lost(), r.duplicated())).as(r.scenario()).containsOnly(0));
         assertThat(results).filteredOn(r -> r.setting().equals("at-least-once")).isNotEmpty()
                 .allSatisfy(r -> assertThat(r.lost()).as(r.scenario()).isZero());
+        assertThat(results).filteredOn(r -> r.setting().equals("at-most-once")).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.duplicated()).as(r.scenario()).isZero());
         assertThat(settings.output().resolve("results.json")).exists();
         assertThat(settings.output().resolve("results.md")).exists();
         assertThat(settings.output().resolve("lost-duplicated.svg")).exists();

@@ -1,6 +1,5 @@
 package io.orderguarantees.intake;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -57,7 +57,8 @@ public class OrderResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Publish one order", description = "sync answers 201 once the broker acknowledged, with its "
             + "partition and offset (offset null under acks=0); async and fire-and-forget answer 202 at once.")
-    @APIResponse(responseCode = "201", description = "Acknowledged by the broker (send=sync)",
+    @APIResponse(responseCode = "201", description = "send=sync: acknowledged by the broker, with the record's "
+            + "offset; with acks=0 only handed over to the network, and the offset is null: no broker answers",
             content = @Content(schema = @Schema(implementation = SendReceipt.class)))
     @APIResponse(responseCode = "202", description = "Handed to the producer (send=async: see the Location; "
             + "send=fire-and-forget: nobody will know more)",
@@ -85,7 +86,7 @@ public class OrderResource {
                         ? DeliveryStatus.acked(order.orderId(), delivery)
                         : DeliveryStatus.failed(order.orderId(), failure)));
                 yield Uni.createFrom().item(Response.accepted(SendReceipt.accepted(order.orderId(), acks, send))
-                        .location(URI.create("/orders/" + order.orderId() + "/delivery")).build());
+                        .location(UriBuilder.fromPath("/orders/{orderId}/delivery").build(order.orderId())).build());
             }
             case SYNC -> acknowledged(publisher.publish(acks, send, order), acks)
                     .map(delivery -> Response.status(Response.Status.CREATED)

@@ -58,7 +58,39 @@ class BadInputTest {
                 Arguments.of("lines with unknown acks", "/orders/lines?acks=many", "text/plain", "1001:Mobile,100", 400,
                         "acks"),
                 Arguments.of("empty lines", "/orders/lines", "text/plain", "\n\n", 400, "body"),
-                Arguments.of("JSON to the lines endpoint", "/orders/lines", JSON, GOOD, 415, null));
+                Arguments.of("JSON to the lines endpoint", "/orders/lines", JSON, GOOD, 415, null),
+                // Each of these was once published and answered 201, or published and then answered 500.
+                Arguments.of("quantity 1.5, once billed as 1", "/orders", JSON,
+                        "{\"customerId\":\"1001\",\"item\":\"Mobile\",\"quantity\":1.5,\"unitPrice\":100}", 400,
+                        "quantity"),
+                Arguments.of("quantity over a million", "/orders", JSON, IntakeJson.order("1001", "Mobile", 1_000_001,
+                        "100"), 400, "quantity"),
+                Arguments.of("unitPrice 1e308", "/orders", JSON, IntakeJson.order("1001", "Mobile", 1, "1e308"), 400,
+                        "unitPrice"),
+                Arguments.of("unitPrice \"1e999\"", "/orders", JSON, IntakeJson.order("1001", "Mobile", 1, "\"1e999\""),
+                        400, "unitPrice"),
+                Arguments.of("unitPrice 1e-100000000, once the audit's undoing", "/orders", JSON,
+                        IntakeJson.order("1001", "Mobile", 1, "1e-100000000"), 400, "unitPrice"),
+                Arguments.of("unitPrice with five decimals", "/orders", JSON,
+                        IntakeJson.order("1001", "Mobile", 1, "0.00001"), 400, "unitPrice"),
+                Arguments.of("orderId with a space (async)", "/orders?send=async", JSON, withOrderId("a b"), 400,
+                        "orderId"),
+                Arguments.of("orderId with a percent sign", "/orders?send=async", JSON, withOrderId("50%"), 400,
+                        "orderId"),
+                Arguments.of("orderId with a quote", "/orders", JSON, withOrderId("a\\\"b"), 400, "orderId"),
+                Arguments.of("orderId NUL", "/orders", JSON, withOrderId("\\u0000"), 400, "orderId"),
+                Arguments.of("orderId markup", "/orders", JSON, withOrderId("<script>"), 400, "orderId"),
+                Arguments.of("orderId path", "/orders?send=async", JSON, withOrderId("../../etc"), 400, "orderId"),
+                Arguments.of("orderId over 128", "/orders", JSON, withOrderId("a".repeat(129)), 400, "orderId"),
+                Arguments.of("item over 1024", "/orders", JSON, IntakeJson.order("1001", "x".repeat(1025), 1, "100"), 400,
+                        "item"),
+                Arguments.of("batch element with quantity 1.5", "/orders/batch", JSON, "[" + GOOD + ","
+                        + "{\"customerId\":\"1001\",\"item\":\"Mobile\",\"quantity\":1.5,\"unitPrice\":100}]", 400,
+                        "[1].quantity"));
+    }
+
+    private static String withOrderId(String orderId) {
+        return "{\"orderId\":\"" + orderId + "\"," + GOOD.substring(1);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -3,16 +3,23 @@ package io.orderguarantees.intake;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -38,7 +45,7 @@ class BatchTransactionTest {
         String run = UUID.randomUUID().toString();
         Map<TopicPartition, Long> before = OrdersTopic.endOffsets(companion);
 
-        List<Map<String, Object>> receipts = given().contentType(ContentType.JSON).body(batch(run, 5, null))
+        List<Map<String, Object>> receipts = given().contentType(ContentType.JSON).body(batch(run, 5))
                 .when().post("/orders/batch")
                 .then().statusCode(201).extract().jsonPath().getList("$");
 
@@ -66,16 +73,22 @@ class BatchTransactionTest {
     }
 
     @Test
-    void aTransactionThatFailsMidwayIsAbortedAndNoneOfItsOrdersIsVisible() {
+    void aTransactionThatFailsMidwayIsAbortedAndNoneOfItsOrdersIsVisible() throws Exception {
         String run = UUID.randomUUID().toString();
-        // Over the topic's max.message.bytes but under the producer's max.request.size: the broker refuses it.
-        String tooLarge = "x".repeat(KafkaBrokerResource.ORDERS_MAX_MESSAGE_BYTES + 10_000);
+        // A valid order (an item of up to 1,024 characters) over the topic's max.message.bytes, lowered for this test
+        // only: the broker refuses its record.
+        String large = "x".repeat(1000);
         Map<TopicPartition, Long> before = OrdersTopic.endOffsets(companion);
 
-        given().contentType(ContentType.JSON).body(batch(run, 6, tooLarge))
-                .when().post("/orders/batch")
-                .then().statusCode(422).contentType("application/problem+json")
-                .body("detail", containsString("RecordTooLargeException"));
+        ordersMaxMessageBytes(800);
+        try {
+            given().contentType(ContentType.JSON).body(batchWithALoneLargeOrder(run, large))
+                    .when().post("/orders/batch")
+                    .then().statusCode(422).contentType("application/problem+json")
+                    .body("detail", containsString("RecordTooLargeException"));
+        } finally {
+            ordersMaxMessageBytes(KafkaBrokerResource.ORDERS_MAX_MESSAGE_BYTES);
+        }
 
         List<String> committed = ids(OrdersTopic.readAll(companion, before, IsolationLevel.READ_COMMITTED,
                 Duration.ofSeconds(3)));
@@ -86,14 +99,45 @@ class BatchTransactionTest {
                 .anyMatch(id -> id.startsWith(run));
     }
 
+    /**
+     * Five small orders and a large one, which the default partitioner puts in a partition of its own: a producer
+     * batch holding it and small orders would be over the limit too, and the producer splits such a batch only down
+     * to batch.size, retrying until delivery.timeout.ms instead of refusing the one record.
+     */
+    private static String batchWithALoneLargeOrder(String run, String large) {
+        int largePartition = partition("large");
+        List<String> small = IntStream.range(0, 100).mapToObj(i -> "c-" + i)
+                .filter(customer -> partition(customer) != largePartition).limit(5).toList();
+        return IntStream.range(0, 6).mapToObj(i -> "{\"orderId\":\"" + run + "-" + i + "\",\"customerId\":\""
+                + (i < 5 ? small.get(i) : "large") + "\",\"item\":\"" + (i < 5 ? "item-" + i : large)
+                + "\",\"quantity\":1,\"unitPrice\":10}").collect(Collectors.joining(",", "[", "]"));
+    }
+
+    /** The partition of orders the default partitioner gives a record keyed by {@code customer}. */
+    private static int partition(String customer) {
+        return Utils.toPositive(Utils.murmur2(customer.getBytes(StandardCharsets.UTF_8)))
+                % KafkaBrokerResource.ORDERS_PARTITIONS;
+    }
+
+    /** Sets the orders topic's max.message.bytes and returns once the broker applies it. */
+    private void ordersMaxMessageBytes(int bytes) throws Exception {
+        ConfigResource orders = new ConfigResource(ConfigResource.Type.TOPIC, "orders");
+        companion.getOrCreateAdminClient().incrementalAlterConfigs(Map.of(orders, List.of(new AlterConfigOp(
+                new ConfigEntry("max.message.bytes", String.valueOf(bytes)), AlterConfigOp.OpType.SET))))
+                .all().get(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> companion.getOrCreateAdminClient()
+                .describeConfigs(List.of(orders)).all().get(30, TimeUnit.SECONDS).get(orders)
+                .get("max.message.bytes").value().equals(String.valueOf(bytes)));
+    }
+
     private static List<String> ids(List<ConsumerRecord<String, String>> records) {
         return records.stream().map(r -> JsonPath.from(r.value()).getString("orderId")).toList();
     }
 
-    /** {@code count} orders of distinct customers (so they spread over partitions), the last one with {@code lastItem}. */
-    private static String batch(String run, int count, String lastItem) {
+    /** {@code count} orders of distinct customers, so that they spread over partitions. */
+    private static String batch(String run, int count) {
         return IntStream.range(0, count).mapToObj(i -> "{\"orderId\":\"" + run + "-" + i + "\",\"customerId\":\"c-" + i
-                + "\",\"item\":\"" + (i == count - 1 && lastItem != null ? lastItem : "item-" + i)
+                + "\",\"item\":\"" + "item-" + i
                 + "\",\"quantity\":1,\"unitPrice\":10}")
                 .collect(Collectors.joining(",", "[", "]"));
     }

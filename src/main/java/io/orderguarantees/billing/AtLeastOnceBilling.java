@@ -22,11 +22,13 @@ public class AtLeastOnceBilling {
     private final OrderDecoder decoder;
     private final InvoiceCalculator calculator;
     private final Faults faults;
+    private final BillingRetries retries;
 
-    AtLeastOnceBilling(OrderDecoder decoder, InvoiceCalculator calculator, Faults faults) {
+    AtLeastOnceBilling(OrderDecoder decoder, InvoiceCalculator calculator, Faults faults, BillingRetries retries) {
         this.decoder = decoder;
         this.calculator = calculator;
         this.faults = faults;
+        this.retries = retries;
     }
 
     @Incoming("billing-at-least-once")
@@ -37,7 +39,8 @@ public class AtLeastOnceBilling {
         return faults.stall(Pipeline.AT_LEAST_ONCE).chain(() -> {
             Order order = decoder.decode(record.topic(), record.partition(), record.offset(), record.key(),
                     record.value());
-            return calculator.invoice(order, record.partition(), record.offset(), Pipeline.AT_LEAST_ONCE)
+            return retries.untilDone(Pipeline.AT_LEAST_ONCE,
+                    () -> calculator.invoice(order, record.partition(), record.offset(), Pipeline.AT_LEAST_ONCE), null)
                     .map(invoice -> Record.of(order.customerId(), invoice));
         });
     }

@@ -60,6 +60,9 @@ public class AtMostOnceBilling {
     @Inject
     Faults faults;
 
+    @Inject
+    BillingRetries retries;
+
     @Incoming("billing-at-most-once")
     public Uni<Void> bill(KafkaRecordBatch<String, String> batch) {
         batch.getRecords().forEach(record -> faults.crashAt(Pipeline.AT_MOST_ONCE, CrashPoint.BEFORE_PROCESSING));
@@ -82,7 +85,8 @@ public class AtMostOnceBilling {
 
     private Uni<Void> billOwned(KafkaRecordBatch<String, String> batch, Set<TopicPartition> owned) {
         List<KafkaRecord<String, String>> ours = batch.getRecords().stream()
-                .filter(record -> owned.contains(new TopicPartition(record.getTopic(), source(record).getPartition()))).toList();
+                .filter(record -> owned.contains(new TopicPartition(record.getTopic(), source(record).getPartition())))
+                .toList();
         if (ours.size() < batch.getRecords().size()) {
             LOG.infof("%d of %d orders of a batch not billed here: their partitions moved to another instance, which "
                     + "bills them from the last committed offset", batch.getRecords().size() - ours.size(),
@@ -103,18 +107,22 @@ public class AtMostOnceBilling {
         return clients.getConsumer(Pipeline.AT_MOST_ONCE.channel()).resetToLastCommittedPositions();
     }
 
-    /** The record's invoice or, when it can never be billed, its dead letter; done once the broker has it. */
+    /**
+     * The record's invoice or, when it can never be billed, its dead letter; done once the broker has it. A failure
+     * that may pass is tried again (BillingRetries); any other fails the batch, which stops the channel.
+     */
     private Uni<Void> invoice(KafkaRecord<String, String> record) {
         faults.crashAt(Pipeline.AT_MOST_ONCE, CrashPoint.AFTER_COMMIT_BEFORE_PROCESSING);
         IncomingKafkaRecordMetadata<String, String> source = source(record);
         return Uni.createFrom().item(() -> decoder.decode(source.getTopic(), source.getPartition(), source.getOffset(),
                 source.getKey(), record.getPayload()))
-                .chain(order -> calculator.invoice(order, source.getPartition(), source.getOffset(),
-                        Pipeline.AT_MOST_ONCE)
+                .chain(order -> retries.untilDone(Pipeline.AT_MOST_ONCE, () -> calculator.invoice(order,
+                        source.getPartition(), source.getOffset(), Pipeline.AT_MOST_ONCE), null)
                         .chain(invoice -> invoices.sendMessage(KafkaRecord.of(order.customerId(), (Object) invoice))))
-                .onFailure().recoverWithUni(failure -> invoices.sendMessage(Message.of((Object) record.getPayload())
-                        .addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withTopic(DeadLetters.TOPIC)
-                                .withKey(source.getKey()).withHeaders(DeadLetters.headers(source, failure)).build())));
+                .onFailure(PoisonRecordException.class).recoverWithUni(failure -> invoices.sendMessage(
+                        Message.of((Object) record.getPayload()).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
+                                .withTopic(DeadLetters.TOPIC).withKey(source.getKey())
+                                .withHeaders(DeadLetters.headers(source, failure)).build())));
     }
 
     @SuppressWarnings("unchecked")

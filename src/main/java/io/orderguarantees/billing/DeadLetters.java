@@ -27,7 +27,9 @@ final class DeadLetters {
     static Headers headers(IncomingKafkaRecordMetadata<?, ?> record, Throwable reason) {
         RecordHeaders headers = new RecordHeaders();
         add(headers, EXCEPTION, reason.getClass().getName());
-        add(headers, REASON, reason.getMessage());
+        // Many exceptions have no message (a bare NullPointerException): the reason is then the class name, rather
+        // than a failure while the dead letter is built that would leave the record with nothing written.
+        add(headers, REASON, reason.getMessage() != null ? reason.getMessage() : reason.getClass().getName());
         add(headers, SOURCE_TOPIC, record.getTopic());
         add(headers, SOURCE_PARTITION, Integer.toString(record.getPartition()));
         add(headers, SOURCE_OFFSET, Long.toString(record.getOffset()));

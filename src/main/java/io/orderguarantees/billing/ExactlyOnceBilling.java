@@ -33,6 +33,7 @@ public class ExactlyOnceBilling {
 
     private static final Logger LOG = Logger.getLogger(ExactlyOnceBilling.class);
     private static final long REWIND_DEADLINE_MS = 60_000;
+    private static final Duration RETRY_WITHIN = Duration.ofSeconds(30);
 
     @Inject
     @Channel("invoices-exactly-once")
@@ -49,6 +50,9 @@ public class ExactlyOnceBilling {
 
     @Inject
     InvoiceCalculator calculator;
+
+    @Inject
+    BillingRetries retries;
 
     @Incoming("billing-exactly-once")
     public Uni<Void> bill(KafkaRecordBatch<String, String> batch) {
@@ -76,7 +80,11 @@ public class ExactlyOnceBilling {
                 .onFailure().transform(e -> new IllegalStateException("could not rewind after an aborted batch", e));
     }
 
-    /** The record's invoice, or its dead letter, sent in the open transaction. */
+    /**
+     * The record's invoice, or its dead letter when it can never be billed, sent in the open transaction. A failure
+     * that may pass is tried again; one that lasts fails the batch, which is aborted and consumed again after a
+     * restart, instead of dead-lettering an order that could have been billed.
+     */
     @SuppressWarnings("unchecked")
     private Uni<Void> invoice(KafkaRecord<String, String> record, TransactionalEmitter<Object> emitter) {
         faults.crashAt(Pipeline.EXACTLY_ONCE, CrashPoint.BEFORE_PROCESSING);
@@ -85,13 +93,19 @@ public class ExactlyOnceBilling {
         return faults.stall(Pipeline.EXACTLY_ONCE)
                 .map(ignored -> decoder.decode(source.getTopic(), source.getPartition(), source.getOffset(),
                         source.getKey(), record.getPayload()))
-                .chain(order -> calculator.invoice(order, source.getPartition(), source.getOffset(),
-                        Pipeline.EXACTLY_ONCE).invoke(invoice -> emitter.send(KafkaRecord.of(order.customerId(), invoice))))
-                .onFailure().invoke(failure -> emitter.send(Message.of((Object) record.getPayload())
-                        .addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withTopic(DeadLetters.TOPIC)
-                                .withKey(source.getKey()).withHeaders(DeadLetters.headers(source, failure)).build())))
-                // The dead letter joins the transaction: written once, with the offsets, or not at all.
-                .onFailure().recoverWithNull()
+                // Within the transaction's time (transaction.timeout.ms, 60 s): past that, the batch fails, aborted.
+                .chain(order -> retries.untilDone(Pipeline.EXACTLY_ONCE, () -> calculator.invoice(order,
+                        source.getPartition(), source.getOffset(), Pipeline.EXACTLY_ONCE), RETRY_WITHIN)
+                        .invoke(invoice -> emitter.send(KafkaRecord.of(order.customerId(), invoice))))
+                // The dead letter joins the transaction: written once, with the offsets, or not at all. Should even the
+                // dead letter fail, the batch fails, its transaction is aborted and the channel stops: committing the
+                // offsets past a record with neither an invoice nor a dead letter would lose it.
+                .onFailure(PoisonRecordException.class).recoverWithItem(failure -> {
+                    emitter.send(Message.of((Object) record.getPayload()).addMetadata(OutgoingKafkaRecordMetadata
+                            .<String> builder().withTopic(DeadLetters.TOPIC).withKey(source.getKey())
+                            .withHeaders(DeadLetters.headers(source, failure)).build()));
+                    return null;
+                })
                 .replaceWithVoid();
     }
 }

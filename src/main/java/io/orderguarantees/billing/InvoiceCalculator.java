@@ -13,7 +13,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Bills one order. An attempt that fails, or takes over 2 s, is retried with exponential backoff; when the retries
- * are spent the failure reaches the pipeline, which dead-letters the record instead of looping on it.
+ * are spent the failure reaches the pipeline, which tries again later ({@link BillingRetries}): only a record that can
+ * never be billed goes to the dead-letter topic.
  */
 @ApplicationScoped
 public class InvoiceCalculator {

@@ -152,7 +152,7 @@ public class DevKafkaBroker {
         }
     }
 
-    private static boolean listening(int port) {
+    static boolean listening(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("localhost", port), 1000);
             return true;

@@ -29,10 +29,25 @@ public final class AbortWitness {
         return abortTimeNanos(producer) != before;
     }
 
+    /**
+     * Fails unless the producer has the metric this witness reads. Read as 0 when missing, a metric renamed by a
+     * Kafka upgrade would turn the workaround off without a word; checked at start (see {@code AbortWitnessCheck}).
+     */
+    public static void requireOn(Producer<?, ?> producer, String channel) {
+        abortTimeNanos(producer, channel);
+    }
+
     private static double abortTimeNanos(Producer<?, ?> producer) {
+        return abortTimeNanos(producer, "a transactional channel");
+    }
+
+    private static double abortTimeNanos(Producer<?, ?> producer, String channel) {
         return producer.metrics().entrySet().stream()
                 .filter(e -> e.getKey().name().equals(METRIC) && e.getKey().group().equals("producer-metrics"))
                 .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
-                .findFirst().orElse(0);
+                .findFirst().orElseThrow(() -> new IllegalStateException("The producer of " + channel + " has no "
+                        + "metric producer-metrics/" + METRIC + ": this Kafka client cannot tell an aborted "
+                        + "transaction from a committed one, and the workaround for SmallRye's silent abort (see "
+                        + "AbortWitness) would be off. Update AbortWitness for this Kafka version."));
     }
 }

@@ -45,18 +45,17 @@ public final class Bench {
      * @param syncOrders orders per sync publish run (one round trip each)
      * @param httpRequests requests per HTTP run at concurrency 64 (a quarter of it at 16, an eighth at 1)
      * @param billingOrders orders on the billing topic
-     * @param atMostOnceOrders of which at-most-once bills this many per run
      * @param repeats interleaved repetitions of every variant
      */
     public record Settings(boolean full, int warmup, int publishOrders, int syncOrders, int httpRequests,
-            int billingOrders, int atMostOnceOrders, int repeats, Path output) {
+            int billingOrders, int repeats, Path output) {
 
         /** {@code -Dbench.size=tiny|full}, as the Maven profile {@code bench} passes it. */
         public static Settings fromSystemProperties() {
             Path output = Path.of("target", "bench");
             return "full".equals(System.getProperty("bench.size", "tiny"))
-                    ? new Settings(true, 10_000, 50_000, 500, 4_000, 10_000, 500, 3, output)
-                    : new Settings(false, 300, 1_000, 50, 160, 600, 100, 1, output);
+                    ? new Settings(true, 10_000, 50_000, 500, 4_000, 10_000, 3, output)
+                    : new Settings(false, 300, 1_000, 50, 160, 600, 1, output);
         }
     }
 
@@ -133,6 +132,9 @@ public final class Bench {
         row(results, "Emitter channel orders-acks-all, async").ifPresent(r -> goals.put(
                 "Emitter async publish at acks=all >= 0.9x the raw producer",
                 "%.2fx (%s)".formatted(r.ratio(), r.ratio() >= 0.9 ? "met" : "missed")));
+        row(results, "billing at-most-once").ifPresent(r -> goals.put(
+                "at-most-once billing >= 1.0x at-least-once (same run)",
+                "%.2fx (%s)".formatted(r.ratio(), r.ratio() >= 1.0 ? "met" : "missed")));
         row(results, "billing exactly-once").ifPresent(r -> goals.put(
                 "exactly-once billing >= 0.5x at-least-once",
                 "%.2fx (%s)".formatted(r.ratio(), r.ratio() >= 0.5 ? "met" : "missed")));

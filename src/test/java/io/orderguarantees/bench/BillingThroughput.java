@@ -33,8 +33,7 @@ import io.orderguarantees.testsupport.ServiceProcess;
  * Records per second of each billing pipeline on one pre-filled topic. Each run is a fresh service with that one
  * pipeline on, a fresh consumer group and a fresh invoice topic; its rate is read from the invoices' own
  * timestamps over the second half of what it billed, after the JIT has warmed up, so that the service's start
- * does not count. At-most-once commits each offset before its order, one round trip per record, and is measured
- * over the first {@code atMostOnceOrders} of the topic.
+ * does not count.
  */
 final class BillingThroughput {
 
@@ -46,10 +45,7 @@ final class BillingThroughput {
     private static final List<Variant> VARIANTS = List.of(
             new Variant("billing at-most-once", "at-most-once", Map.of()),
             new Variant("billing at-least-once", "at-least-once", Map.of()),
-            new Variant("billing exactly-once", "exactly-once", Map.of()),
-            // each record's commit waits for the polling thread's next turn: a shorter poll, a shorter wait
-            new Variant("billing at-most-once, poll-timeout=10 ms", "at-most-once",
-                    Map.of("mp.messaging.incoming.billing-at-most-once.poll-timeout", "10")));
+            new Variant("billing exactly-once", "exactly-once", Map.of()));
 
     private final KafkaCluster cluster;
     private final Bench.Settings settings;
@@ -89,7 +85,7 @@ final class BillingThroughput {
     }
 
     private int target(String pipeline) {
-        return pipeline.equals("at-most-once") ? settings.atMostOnceOrders() : settings.billingOrders();
+        return settings.billingOrders();
     }
 
     private void prefill() throws Exception {
@@ -149,7 +145,7 @@ final class BillingThroughput {
                 duplicates++;
             }
         }
-        if (!pipeline.equals("at-most-once") && (distinct.size() != target || duplicates != 0)) {
+        if (distinct.size() != target || duplicates != 0) {
             problems.add("%s run %d: %d distinct orders billed of %d, %d duplicates".formatted(pipeline, rep + 1,
                     distinct.size(), target, duplicates));
         }

@@ -151,7 +151,7 @@ class DevModeIT {
                         .as("the order is in the user's broker").anyMatch(r -> r.value().contains("dev-users-broker"));
                 assertThat(dev.log()).contains("Kafka at " + address + " (configured): no dev broker started");
                 assertThat(dev.descendant(DevBrokerMain.class.getName())).as("no dev broker started").isEmpty();
-                assertThat(listening(9092)).as("nothing listens on 9092").isFalse();
+                assertThat(DevKafkaBroker.listening(9092)).as("nothing listens on 9092").isFalse();
             }
         }
     }
@@ -277,7 +277,8 @@ class DevModeIT {
     private static void awaitLog(DevMode dev, String text, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!dev.log().contains(text)) {
-            if (System.nanoTime() > deadline || (!text.equals(STARTUP_FAILED) && dev.log().contains(STARTUP_FAILED))) {
+            boolean startFailed = !text.equals(STARTUP_FAILED) && dev.log().contains(STARTUP_FAILED);
+            if (System.nanoTime() > deadline || startFailed) {
                 throw new AssertionError("dev mode never said '" + text + "': " + dev.reason());
             }
             Thread.sleep(250);
@@ -286,16 +287,8 @@ class DevModeIT {
 
     private static void assertPortsFree(int... ports) {
         for (int port : ports) {
-            assertThat(listening(port)).as("port " + port + " must be free for the README's dev command").isFalse();
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("localhost", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
+            assertThat(DevKafkaBroker.listening(port)).as("port " + port + " must be free for the README's dev command")
+                    .isFalse();
         }
     }
 

@@ -1,6 +1,5 @@
 package io.orderguarantees.billing;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,11 +9,9 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -26,6 +23,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -69,16 +67,13 @@ public class AtMostOnceBilling {
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         batch.getLatestOffsetRecords().forEach((partition, last) -> next.put(partition,
                 new OffsetAndMetadata(source(last).getOffset() + 1)));
+        int polledIn = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class).orElseThrow()
+                .getConsumerGroupGenerationId();
         Function<Consumer<String, String>, Set<TopicPartition>> commitOwned = consumer -> OwnedCommit
-                .commitOwned(consumer, next);
+                .commitOwned(consumer, next, polledIn);
         return clients.<String, String> getConsumer(Pipeline.AT_MOST_ONCE.channel()).runOnPollingThread(commitOwned)
-                // A rebalance under way refuses commits until the next poll completes it; one completed since the
-                // batch was polled makes the generation stale until then. Try again after that poll: the partitions
-                // given up meanwhile are then left out of the commit, and of the billing.
-                .onFailure(failure -> failure instanceof RebalanceInProgressException
-                        || failure instanceof CommitFailedException).retry()
-                .withBackOff(Duration.ofMillis(50), Duration.ofMillis(500)).atMost(40)
-                .onItemOrFailure().transformToUni((owned, failure) -> failure == null ? billOwned(batch, owned)
+                .onItemOrFailure().transformToUni((owned, failure) -> failure == null && !owned.isEmpty()
+                        ? billOwned(batch, owned)
                         : rewind(batch, failure))
                 .call(() -> Uni.createFrom().completionStage(batch.ack()));
     }
@@ -97,13 +92,16 @@ public class AtMostOnceBilling {
     }
 
     /**
-     * Not committed, for another reason than a rebalance (the coordinator unreachable, say): not billed either. Back
-     * to the last committed offsets, as SmallRye does after a failure it handles, so that the batch is fetched and
-     * tried again rather than skipped without a crash.
+     * Not committed: a rebalance since the poll (a new generation: the partitions may have moved, or been lost and given
+     * back), a commit refused for it ({@code RebalanceInProgressException}, {@code CommitFailedException}), or the
+     * coordinator unreachable. Not billed either: back to the last committed offsets, dropping what was already
+     * fetched, as SmallRye does after a failure it handles, so that whoever owns each partition now consumes these
+     * records from there. Should a commit that timed out have been applied after all, the committed offset is past the
+     * batch, and the batch is skipped: at-most-once allows that loss, and never a second charge.
      */
     private Uni<Void> rewind(KafkaRecordBatch<String, String> batch, Throwable failure) {
-        LOG.warnf("The offsets of a batch of %d orders could not be committed, so none was billed: rewinding to the "
-                + "last committed offsets (%s)", batch.getRecords().size(), failure.toString());
+        LOG.infof("A batch of %d orders was not committed, so not billed (%s): rewinding to the last committed offsets",
+                batch.getRecords().size(), failure == null ? "the group rebalanced since the poll" : failure.toString());
         return clients.getConsumer(Pipeline.AT_MOST_ONCE.channel()).resetToLastCommittedPositions();
     }
 

@@ -1,6 +1,7 @@
 package io.orderguarantees.billing;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,10 +50,10 @@ public class BillingRetries {
 
     /**
      * {@code attempt}, made again after each failure that may pass, until it succeeds, fails for good, or
-     * {@code giveUpAfter} has passed (null: never; the pipeline's own guard then decides, as at-least-once's
-     * unprocessed-record age does).
+     * {@code giveUpAt} has come (null: never; the pipeline's own guard then decides, as at-least-once's
+     * unprocessed-record age does). The deadline is checked between attempts.
      */
-    <T> Uni<T> untilDone(Pipeline pipeline, Supplier<Uni<T>> attempt, Duration giveUpAfter) {
+    <T> Uni<T> untilDone(Pipeline pipeline, Supplier<Uni<T>> attempt, Instant giveUpAt) {
         AtomicBoolean counted = new AtomicBoolean();
         var retried = Uni.createFrom().<T> deferred(attempt::get).onFailure(BillingRetries::mayPass).invoke(failure -> {
             if (counted.compareAndSet(false, true)) {
@@ -62,7 +63,7 @@ public class BillingRetries {
             lastFailure.put(pipeline, failure.toString());
             registry.counter("billing.retries", "pipeline", pipeline.id()).increment();
         }).onFailure(BillingRetries::mayPass).retry().withBackOff(FIRST_BACKOFF, MAX_BACKOFF);
-        Uni<T> bounded = giveUpAfter == null ? retried.indefinitely() : retried.expireIn(giveUpAfter.toMillis());
+        Uni<T> bounded = giveUpAt == null ? retried.indefinitely() : retried.expireAt(giveUpAt.toEpochMilli());
         return bounded.onTermination().invoke(() -> {
             if (counted.get()) {
                 waiting.get(pipeline).decrementAndGet();

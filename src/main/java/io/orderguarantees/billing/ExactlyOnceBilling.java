@@ -1,6 +1,7 @@
 package io.orderguarantees.billing;
 
 import java.time.Duration;
+import java.time.Instant;
 
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +34,7 @@ public class ExactlyOnceBilling {
 
     private static final Logger LOG = Logger.getLogger(ExactlyOnceBilling.class);
     private static final long REWIND_DEADLINE_MS = 60_000;
-    private static final Duration RETRY_WITHIN = Duration.ofSeconds(30);
+    private static final Duration RETRY_WITHIN = Duration.ofSeconds(20);
 
     @Inject
     @Channel("invoices-exactly-once")
@@ -57,8 +58,11 @@ public class ExactlyOnceBilling {
     @Incoming("billing-exactly-once")
     public Uni<Void> bill(KafkaRecordBatch<String, String> batch) {
         AbortWitness abort = AbortWitness.of(clients.getProducer("invoices-exactly-once").unwrap());
+        // One deadline for the whole batch's retries, so that its transaction ends well within transaction.timeout.ms
+        // (60 s): the last attempt may take up to @Timeout x (1 + @Retry) after it, and the commit comes last.
+        Instant retryUntil = Instant.now().plus(RETRY_WITHIN);
         return transactions.withTransactionAndAck(batch, emitter -> Multi.createFrom().iterable(batch)
-                .onItem().transformToUniAndConcatenate(record -> invoice(record, emitter))
+                .onItem().transformToUniAndConcatenate(record -> invoice(record, emitter, retryUntil))
                 .collect().last().replaceWithVoid())
                 .call(() -> abort.aborted() ? rewind(batch) : Uni.createFrom().voidItem());
     }
@@ -86,16 +90,17 @@ public class ExactlyOnceBilling {
      * restart, instead of dead-lettering an order that could have been billed.
      */
     @SuppressWarnings("unchecked")
-    private Uni<Void> invoice(KafkaRecord<String, String> record, TransactionalEmitter<Object> emitter) {
+    private Uni<Void> invoice(KafkaRecord<String, String> record, TransactionalEmitter<Object> emitter,
+            Instant retryUntil) {
         faults.crashAt(Pipeline.EXACTLY_ONCE, CrashPoint.BEFORE_PROCESSING);
         IncomingKafkaRecordMetadata<String, String> source = record.getMetadata(IncomingKafkaRecordMetadata.class)
                 .orElseThrow();
         return faults.stall(Pipeline.EXACTLY_ONCE)
                 .map(ignored -> decoder.decode(source.getTopic(), source.getPartition(), source.getOffset(),
                         source.getKey(), record.getPayload()))
-                // Within the transaction's time (transaction.timeout.ms, 60 s): past that, the batch fails, aborted.
+                // Until the batch's deadline: past that, the batch fails and its transaction is aborted.
                 .chain(order -> retries.untilDone(Pipeline.EXACTLY_ONCE, () -> calculator.invoice(order,
-                        source.getPartition(), source.getOffset(), Pipeline.EXACTLY_ONCE), RETRY_WITHIN)
+                        source.getPartition(), source.getOffset(), Pipeline.EXACTLY_ONCE), retryUntil)
                         .invoke(invoice -> emitter.send(KafkaRecord.of(order.customerId(), invoice))))
                 // The dead letter joins the transaction: written once, with the offsets, or not at all. Should even the
                 // dead letter fail, the batch fails, its transaction is aborted and the channel stops: committing the

@@ -62,26 +62,47 @@ class OwnedCommitTest {
     }
 
     @Test
-    void commitOwnedLeavesAPartitionThatMovedAwayAlone() throws Exception {
-        String group = "moved-owned";
+    void aBatchPolledBeforeARebalanceIsNotCommittedAtAll() throws Exception {
+        String group = "polled-before";
         try (KafkaConsumer<String, String> a = consumer(group); KafkaConsumer<String, String> b = consumer(group)) {
+            a.subscribe(List.of(TOPIC));
+            pollUntil(() -> a.assignment().size() == 2, a);
+            int polledIn = a.groupMetadata().generationId();
             TopicPartition moved = rebalanceOnePartitionFromAToB(a, b);
             TopicPartition kept = a.assignment().iterator().next();
             b.commitSync(Map.of(moved, new OffsetAndMetadata(7)));
 
             Set<TopicPartition> committed = OwnedCommit.commitOwned(a, Map.of(moved, new OffsetAndMetadata(42),
-                    kept, new OffsetAndMetadata(5)));
+                    kept, new OffsetAndMetadata(5)), polledIn);
+
+            assertThat(committed).as("the generation moved on since the poll: nothing of the batch").isEmpty();
+            assertThat(committed(group, moved)).as("the new owner's offset stays").isEqualTo(7);
+            assertThat(committedOrNull(group, kept)).as("not even the partition A kept").isNull();
+        }
+    }
+
+    @Test
+    void aBatchOfTheCurrentGenerationIsCommittedForThePartitionsStillOwned() throws Exception {
+        String group = "kept-owned";
+        try (KafkaConsumer<String, String> a = consumer(group); KafkaConsumer<String, String> b = consumer(group)) {
+            TopicPartition moved = rebalanceOnePartitionFromAToB(a, b);
+            TopicPartition kept = a.assignment().iterator().next();
+
+            Set<TopicPartition> committed = OwnedCommit.commitOwned(a, Map.of(moved, new OffsetAndMetadata(42),
+                    kept, new OffsetAndMetadata(5)), a.groupMetadata().generationId());
 
             assertThat(committed).containsExactly(kept);
-            assertThat(committed(group, moved)).as("the new owner's offset stays").isEqualTo(7);
             assertThat(committed(group, kept)).isEqualTo(5);
+            assertThat(committedOrNull(group, moved)).as("no commit for the partition B owns").isNull();
         }
     }
 
     /** A owns both partitions, then B joins: returns the partition that moved to B, once the group is stable. */
     private static TopicPartition rebalanceOnePartitionFromAToB(KafkaConsumer<String, String> a,
             KafkaConsumer<String, String> b) {
-        a.subscribe(List.of(TOPIC));
+        if (a.subscription().isEmpty()) {
+            a.subscribe(List.of(TOPIC));
+        }
         pollUntil(() -> a.assignment().size() == 2, a);
         b.subscribe(List.of(TOPIC));
         // Cooperative: A gives the partition up in one rebalance, B gets it in the next; both must keep polling.
@@ -107,8 +128,13 @@ class OwnedCommitTest {
     }
 
     private static long committed(String group, TopicPartition partition) throws Exception {
-        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
-                .get(partition).offset();
+        return committedOrNull(group, partition);
+    }
+
+    private static Long committedOrNull(String group, TopicPartition partition) throws Exception {
+        OffsetAndMetadata offset = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS).get(partition);
+        return offset == null ? null : offset.offset();
     }
 
     private static KafkaConsumer<String, String> consumer(String group) {

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -32,6 +31,9 @@ public class BillingRetries {
     private static final Logger LOG = Logger.getLogger(BillingRetries.class);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final int NEW = 0;
+    private static final int WAITING = 1;
+    private static final int DONE = 2;
 
     private final MeterRegistry registry;
     private final Map<Pipeline, AtomicInteger> waiting = new EnumMap<>(Pipeline.class);
@@ -54,9 +56,11 @@ public class BillingRetries {
      * unprocessed-record age does). The deadline is checked between attempts.
      */
     <T> Uni<T> untilDone(Pipeline pipeline, Supplier<Uni<T>> attempt, Instant giveUpAt) {
-        AtomicBoolean counted = new AtomicBoolean();
+        // NEW, then WAITING once counted, then DONE: a failure seen after the end (a cancellation racing it) is not
+        // counted, and the end takes back only what was counted.
+        AtomicInteger state = new AtomicInteger(NEW);
         var retried = Uni.createFrom().<T> deferred(attempt::get).onFailure(BillingRetries::mayPass).invoke(failure -> {
-            if (counted.compareAndSet(false, true)) {
+            if (state.compareAndSet(NEW, WAITING)) {
                 waiting.get(pipeline).incrementAndGet();
                 LOG.warnf("%s: billing failed (%s), trying again until it passes", pipeline.id(), failure.toString());
             }
@@ -65,7 +69,7 @@ public class BillingRetries {
         }).onFailure(BillingRetries::mayPass).retry().withBackOff(FIRST_BACKOFF, MAX_BACKOFF);
         Uni<T> bounded = giveUpAt == null ? retried.indefinitely() : retried.expireAt(giveUpAt.toEpochMilli());
         return bounded.onTermination().invoke(() -> {
-            if (counted.get()) {
+            if (state.getAndSet(DONE) == WAITING) {
                 waiting.get(pipeline).decrementAndGet();
             }
         });

@@ -41,6 +41,9 @@ public class BatchPublisher {
     @Inject
     KafkaClientService clients;
 
+    @Inject
+    FencedProducer fenced;
+
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
     private int queued;
 
@@ -64,7 +67,11 @@ public class BatchPublisher {
                         "the transaction's commit failed and it was aborted: no order of this batch is visible");
             }
             return results.stream().map(r -> Delivery.of(r.getResult())).toList();
-        }).subscribeAsCompletionStage();
+        }).onFailure(fenced::recordIfFenced).transform(failure -> new ProblemException(Problem.Type.NOT_ACKNOWLEDGED,
+                "this instance's transactional producer was fenced, so no order of this batch was written; it "
+                        + "cannot commit again until the instance restarts (liveness is DOWN): retry then",
+                List.of(), failure))
+                .subscribeAsCompletionStage();
     }
 
     private synchronized <R> CompletionStage<R> enqueue(Supplier<CompletionStage<R>> batch) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.orderguarantees.testsupport.ClientConfigRecorder;
 import io.orderguarantees.testsupport.KafkaBrokerResource;
+import io.orderguarantees.testsupport.PostgresResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
@@ -23,6 +24,7 @@ import io.smallrye.reactive.messaging.kafka.KafkaClientService;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(PostgresResource.class)
 class ProducerSettingsTest {
 
     @Inject

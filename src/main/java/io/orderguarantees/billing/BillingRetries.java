@@ -2,7 +2,6 @@ package io.orderguarantees.billing;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,14 +35,11 @@ public class BillingRetries {
     private static final int DONE = 2;
 
     private final MeterRegistry registry;
-    private final Map<Pipeline, AtomicInteger> waiting = new EnumMap<>(Pipeline.class);
-    private final Map<Pipeline, String> lastFailure = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
+    private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
 
     BillingRetries(MeterRegistry registry) {
         this.registry = registry;
-        for (Pipeline pipeline : Pipeline.values()) {
-            waiting.put(pipeline, new AtomicInteger());
-        }
     }
 
     static boolean mayPass(Throwable failure) {
@@ -56,21 +52,27 @@ public class BillingRetries {
      * unprocessed-record age does). The deadline is checked between attempts.
      */
     <T> Uni<T> untilDone(Pipeline pipeline, Supplier<Uni<T>> attempt, Instant giveUpAt) {
+        return untilDone(pipeline.id(), attempt, giveUpAt);
+    }
+
+    /** As {@link #untilDone(Pipeline, Supplier, Instant)}, for a pipeline without an invoice topic (the ledger). */
+    public <T> Uni<T> untilDone(String pipeline, Supplier<Uni<T>> attempt, Instant giveUpAt) {
+        AtomicInteger waitingHere = waiting.computeIfAbsent(pipeline, id -> new AtomicInteger());
         // NEW, then WAITING once counted, then DONE: a failure seen after the end (a cancellation racing it) is not
         // counted, and the end takes back only what was counted.
         AtomicInteger state = new AtomicInteger(NEW);
         var retried = Uni.createFrom().<T> deferred(attempt::get).onFailure(BillingRetries::mayPass).invoke(failure -> {
             if (state.compareAndSet(NEW, WAITING)) {
-                waiting.get(pipeline).incrementAndGet();
-                LOG.warnf("%s: billing failed (%s), trying again until it passes", pipeline.id(), failure.toString());
+                waitingHere.incrementAndGet();
+                LOG.warnf("%s: billing failed (%s), trying again until it passes", pipeline, failure.toString());
             }
             lastFailure.put(pipeline, failure.toString());
-            registry.counter("billing.retries", "pipeline", pipeline.id()).increment();
+            registry.counter("billing.retries", "pipeline", pipeline).increment();
         }).onFailure(BillingRetries::mayPass).retry().withBackOff(FIRST_BACKOFF, MAX_BACKOFF);
         Uni<T> bounded = giveUpAt == null ? retried.indefinitely() : retried.expireAt(giveUpAt.toEpochMilli());
         return bounded.onTermination().invoke(() -> {
             if (state.getAndSet(DONE) == WAITING) {
-                waiting.get(pipeline).decrementAndGet();
+                waitingHere.decrementAndGet();
             }
         });
     }
@@ -86,7 +88,7 @@ public class BillingRetries {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("billing-retries").up();
         waiting.forEach((pipeline, count) -> {
             if (count.get() > 0) {
-                response.down().withData(pipeline.id(), count.get() + " order(s) waiting to be billed again, last "
+                response.down().withData(pipeline, count.get() + " order(s) waiting to be billed again, last "
                         + "failure: " + lastFailure.get(pipeline));
             }
         });

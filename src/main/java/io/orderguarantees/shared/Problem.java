@@ -32,7 +32,8 @@ public record Problem(URI type, String title, int status, String detail, String 
         UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
         REFUSED_BY_BROKER(422, "Refused by the broker"),
         NOT_ACKNOWLEDGED(503, "Not acknowledged by the broker"),
-        PRODUCER_SATURATED(503, "Producer saturated");
+        PRODUCER_SATURATED(503, "Producer saturated"),
+        LEDGER_UNAVAILABLE(503, "Ledger unavailable");
 
         final int status;
         final String title;

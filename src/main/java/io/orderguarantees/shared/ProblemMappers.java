@@ -1,6 +1,7 @@
 package io.orderguarantees.shared;
 
 import java.net.URI;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 
@@ -47,6 +48,14 @@ public class ProblemMappers {
                 : "cannot be read: " + e.getOriginalMessage();
         return Problem.Type.INVALID_INPUT.problem(field + ": " + message, uri.getPath(),
                 List.of(new FieldError(field, message))).toResponse();
+    }
+
+    /** The ledger's database did not answer a read: nothing was changed, asking again later is safe. */
+    @ServerExceptionMapper
+    public Response databaseUnavailable(SQLException e, UriInfo uri) {
+        LOG.warnf("%s 503: %s", uri.getPath(), e.toString());
+        return Problem.Type.LEDGER_UNAVAILABLE.problem("the ledger's database did not answer: ask again later",
+                uri.getPath(), List.of()).toResponse();
     }
 
     /** What JAX-RS itself refuses (404, 405, 406, 415, ...), in the same shape as our own problems. */

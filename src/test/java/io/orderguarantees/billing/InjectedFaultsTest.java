@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.orderguarantees.testsupport.KafkaBrokerResource;
+import io.orderguarantees.testsupport.PostgresResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -31,6 +32,7 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(InjectedFaultsTest.Faulty.class)
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(PostgresResource.class)
 class InjectedFaultsTest {
 
     public static class Faulty implements QuarkusTestProfile {

@@ -1,8 +1,14 @@
 package io.orderguarantees.devbroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -52,7 +58,7 @@ class DevModeIT {
 
     @Test
     void readmeDevCommandServesBillsAndReloadsWithoutRestartingKafka() throws Exception {
-        assertPortsFree(8080, 9092);
+        assertPortsFree(8080, 9092, 5433);
         freshCopy();
         Map<String, Object> broker = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -67,6 +73,7 @@ class DevModeIT {
             awaitInvoiced(broker, "dev-first", Duration.ofSeconds(60));
             ProcessHandle kafka = dev.descendant(DevBrokerMain.class.getName())
                     .orElseThrow(() -> new AssertionError("no dev broker process under dev mode"));
+            long postgres = devPostgresPid();
 
             // The edit changes what a bad request is answered: the answer tells whether the new code is live.
             Path source = PROJECT.resolve("src/main/java/io/orderguarantees/intake/QueryValues.java");
@@ -94,6 +101,7 @@ class DevModeIT {
             assertThat(kafka.isAlive()).as("the dev broker of before the reload still runs").isTrue();
             assertThat(dev.descendant(DevBrokerMain.class.getName()).map(ProcessHandle::pid))
                     .as("the same broker process serves after the reload").contains(kafka.pid());
+            assertThat(devPostgresPid()).as("the same PostgreSQL serves after the reload").isEqualTo(postgres);
 
             List<ConsumerRecord<String, String>> orders = TopicReader.readToEnd(broker, "orders");
             assertThat(orders).as("the first order's record is still in the topic, where it was acknowledged")
@@ -102,10 +110,14 @@ class DevModeIT {
                 assertThat(TopicReader.readToEnd(broker, topic)).as(topic + " invoices both orders, once each")
                         .extracting(r -> orderId(r.value())).containsExactlyInAnyOrder("dev-first", "dev-second");
             }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ledgerOrderIds())
+                    .as("the ledger, read with SQL, bills both orders once").containsExactly("dev-first", "dev-second"));
 
             List<ProcessHandle> left = dev.stop();
             assertThat(left).as("processes that outlived dev mode by 30 s").isEmpty();
             assertThat(kafka.isAlive()).as("the dev broker ends with dev mode").isFalse();
+            assertThat(ProcessHandle.of(postgres).map(ProcessHandle::isAlive)).as("the dev PostgreSQL ends with dev mode")
+                    .isNotEqualTo(Optional.of(true));
             writeReport(startup, reload);
         }
     }
@@ -267,6 +279,25 @@ class DevModeIT {
         assertThat(offset.find()).as("an offset in " + receipt).isTrue();
         assertThat(offset.group(1)).as("a real offset, acknowledged by the broker").isNotEqualTo("null");
         return Long.parseLong(offset.group(1));
+    }
+
+    /** The dev PostgreSQL's postmaster, from the pid file of its cluster in the project's target/. */
+    private static long devPostgresPid() throws IOException {
+        return Long.parseLong(Files.readAllLines(PROJECT.resolve("target/dev-postgres/data/postmaster.pid")).get(0)
+                .strip());
+    }
+
+    private static List<String> ledgerOrderIds() throws SQLException {
+        try (Connection ledger = DriverManager.getConnection("jdbc:postgresql://localhost:5433/quarkus", "quarkus",
+                "quarkus");
+                ResultSet rows = ledger.createStatement().executeQuery(
+                        "SELECT order_id FROM ledger_invoices ORDER BY order_id")) {
+            List<String> ids = new ArrayList<>();
+            while (rows.next()) {
+                ids.add(rows.getString(1));
+            }
+            return ids;
+        }
     }
 
     private static String orderId(String invoice) {

@@ -25,6 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import io.orderguarantees.testsupport.KafkaBrokerResource;
+import io.orderguarantees.testsupport.PostgresResource;
 import io.orderguarantees.testsupport.OrdersTopic;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,6 +36,7 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(PostgresResource.class)
 class BatchTransactionTest {
 
     @InjectKafkaCompanion

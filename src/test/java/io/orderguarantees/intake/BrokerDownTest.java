@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import io.orderguarantees.testsupport.InjectBroker;
 import io.orderguarantees.testsupport.KafkaBrokerResource;
+import io.orderguarantees.testsupport.PostgresResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,6 +31,7 @@ import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 @QuarkusTest
 @TestProfile(BrokerDownTest.SmallBuffers.class)
 @WithTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = "own-broker", value = "true"))
+@WithTestResource(PostgresResource.class)
 class BrokerDownTest {
 
     /** delivery.timeout.ms in the test profile. */

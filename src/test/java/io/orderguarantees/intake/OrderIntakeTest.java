@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.orderguarantees.testsupport.KafkaBrokerResource;
+import io.orderguarantees.testsupport.PostgresResource;
 import io.orderguarantees.testsupport.OrdersTopic;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,6 +26,7 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(PostgresResource.class)
 class OrderIntakeTest {
 
     @InjectKafkaCompanion

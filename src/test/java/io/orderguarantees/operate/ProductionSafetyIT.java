@@ -52,6 +52,18 @@ class ProductionSafetyIT {
     }
 
     @Test
+    void prodWithoutADatabaseStopsAtStartNamingTheVariables() throws Exception {
+        try (BillingCluster cluster = new BillingCluster();
+                ServiceProcess unconfigured = ServiceProcess.startMayExit("prod-no-database", "refused",
+                        cluster.bootstrapServers(), Map.of("quarkus.profile", "prod", ServiceProcess.NO_DATABASE, ""))) {
+            OptionalInt exit = unconfigured.awaitExit(Duration.ofSeconds(60));
+            assertThat(exit).as("the service stopped at start").isPresent();
+            assertThat(exit.getAsInt()).isNotZero();
+            assertThat(unconfigured.log()).contains("QUARKUS_DATASOURCE_JDBC_URL");
+        }
+    }
+
+    @Test
     void prodServesOrdersAndNoDevEndpoint() throws Exception {
         try (BillingCluster cluster = new BillingCluster();
                 ServiceProcess prod = ServiceProcess.start("prod", "served", cluster.bootstrapServers(),

@@ -44,6 +44,8 @@ public final class DevMode implements AutoCloseable {
         List<String> command = new ArrayList<>(readmeCommands().get(0));
         if (Files.exists(Path.of("/var/run/docker.sock"))) {
             command.add("-Dquarkus.kafka.devservices.enabled=false");
+            command.add("-Dquarkus.datasource.devservices.enabled=false");
+            command.add("-Ddev-postgres.url=jdbc:postgresql://localhost:5433/quarkus");
         }
         return command;
     }

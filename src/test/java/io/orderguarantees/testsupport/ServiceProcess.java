@@ -23,6 +23,11 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /**
+     * A config key that is not passed on: with it, the instance is told no database at all. Otherwise every instance
+     * gets its Kafka cluster's ledger database ({@link TestPostgres#databaseFor}), unless the config names one.
+     */
+    public static final String NO_DATABASE = "test.no-database";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
@@ -73,7 +78,15 @@ public final class ServiceProcess implements AutoCloseable {
         if (bootstrapServers != null) {
             command.add("-Dkafka.bootstrap.servers=" + bootstrapServers);
         }
-        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        boolean noDatabase = config.containsKey(NO_DATABASE);
+        if (!noDatabase && !config.containsKey("quarkus.datasource.jdbc.url")) {
+            TestPostgres.databaseFor(bootstrapServers).forEach((key, value) -> command.add("-D" + key + "=" + value));
+        }
+        config.forEach((key, value) -> {
+            if (!key.equals(NO_DATABASE)) {
+                command.add("-D" + key + "=" + value);
+            }
+        });
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", JAR.toString()));
         try {
@@ -82,6 +95,9 @@ public final class ServiceProcess implements AutoCloseable {
             if (bootstrapServers == null) {
                 // Told no broker at all: not even by an environment this test happens to run in.
                 builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
+            }
+            if (noDatabase) {
+                builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_DATASOURCE_"));
             }
             Process process = ChildProcesses.start(builder);
             ServiceProcess service = new ServiceProcess(process, port, log);

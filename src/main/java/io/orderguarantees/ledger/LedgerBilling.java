@@ -1,0 +1,105 @@
+package io.orderguarantees.ledger;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import io.orderguarantees.billing.BillingRetries;
+import io.orderguarantees.billing.OrderDecoder;
+import io.orderguarantees.billing.PoisonRecordException;
+import io.orderguarantees.operate.DashboardEvent;
+import io.orderguarantees.operate.DashboardEvents;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
+
+/**
+ * The ledger: channel {@code billing-ledger} (group of the same name, {@code batch=true},
+ * {@code commit-strategy=ignore}) into PostgreSQL. Each polled batch is one database transaction holding its invoices
+ * and the offsets that pass them ({@link Ledger}); on assignment the consumer seeks to the stored offsets, Kafka's
+ * "storing offsets outside Kafka". A crash anywhere leaves all of a batch or none; a record of an order already billed
+ * is a refused duplicate. A database that does not answer is waited for, never a reason to skip an order.
+ */
+@ApplicationScoped
+@Identifier(LedgerBilling.CHANNEL)
+public class LedgerBilling implements KafkaConsumerRebalanceListener {
+
+    public static final String CHANNEL = "billing-ledger";
+    public static final String PIPELINE = "ledger";
+    private static final Logger LOG = Logger.getLogger(LedgerBilling.class);
+
+    private final Ledger ledger;
+    private final OrderDecoder decoder;
+    private final BillingRetries retries;
+    private final LedgerMetrics metrics;
+    private final DashboardEvents events;
+
+    LedgerBilling(Ledger ledger, OrderDecoder decoder, BillingRetries retries, LedgerMetrics metrics,
+            DashboardEvents events) {
+        this.ledger = ledger;
+        this.decoder = decoder;
+        this.retries = retries;
+        this.metrics = metrics;
+        this.events = events;
+    }
+
+    @Incoming(CHANNEL)
+    public Uni<Void> bill(ConsumerRecords<String, String> records) {
+        List<Ledger.Entry> batch = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, String> record : records) {
+            batch.add(entry(record));
+        }
+        return retries.untilDone(PIPELINE, () -> Uni.createFrom().item(() -> write(batch))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()), null)
+                .invoke(written -> {
+                    metrics.written(written);
+                    written.billed().forEach(e -> events.publish(DashboardEvent.invoice(e.order().orderId(), PIPELINE,
+                            e.amount())));
+                })
+                .replaceWithVoid();
+    }
+
+    private Ledger.Written write(List<Ledger.Entry> batch) {
+        try {
+            return ledger.write(CHANNEL, batch);
+        } catch (java.sql.SQLException e) {
+            throw new LedgerUnavailableException(e);
+        }
+    }
+
+    private Ledger.Entry entry(ConsumerRecord<String, String> record) {
+        try {
+            return Ledger.Entry.billable(record.topic(), record.partition(), record.offset(),
+                    decoder.decode(record.topic(), record.partition(), record.offset(), record.key(), record.value()));
+        } catch (PoisonRecordException e) {
+            return Ledger.Entry.rejected(record.topic(), record.partition(), record.offset(), e.getMessage(),
+                    record.value());
+        }
+    }
+
+    /**
+     * On the polling thread, before the first fetch of a newly assigned partition: start where the ledger says. A
+     * partition without a row starts at the earliest offset (nothing is committed to Kafka); if the database cannot be
+     * read, the same: slower, never wrong, since every batch's transaction skips what the ledger already has.
+     */
+    @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        try {
+            ledger.nextOffsets(CHANNEL, List.copyOf(partitions)).forEach(consumer::seek);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.warnf("The ledger's offsets could not be read (%s): %s start from the earliest offset, and the ledger "
+                    + "skips what it already has", e.toString(), partitions);
+            partitions.forEach(p -> consumer.seekToBeginning(List.of(p)));
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.orderguarantees.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import io.orderguarantees.devdatabase.PrivatePostgres;
+
+/**
+ * The tests' PostgreSQL: one real server per test JVM ({@link PrivatePostgres} in {@code target/test-postgres}, from
+ * the machine's binaries), with a fresh database for each Quarkus test application and each Kafka cluster of the
+ * integration tests, so that no test sees another's ledger.
+ */
+public final class TestPostgres {
+
+    private static final Path FOLDER = Path.of("target", "test-postgres");
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static final Map<String, Map<String, String>> BY_CLUSTER = new ConcurrentHashMap<>();
+    private static PrivatePostgres server;
+
+    private TestPostgres() {
+    }
+
+    /** The datasource settings of a new, empty database. */
+    public static synchronized Map<String, String> newDatabase() {
+        String name = "ledger_" + DATABASES.incrementAndGet();
+        try {
+            server().createDatabase(name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + name, e);
+        }
+        return Map.of("quarkus.datasource.jdbc.url", server().jdbcUrl(name),
+                "quarkus.datasource.username", PrivatePostgres.USER,
+                "quarkus.datasource.password", PrivatePostgres.USER);
+    }
+
+    /** One database per Kafka cluster: every instance billing that cluster's orders shares its ledger. */
+    public static Map<String, String> databaseFor(String bootstrapServers) {
+        return BY_CLUSTER.computeIfAbsent(String.valueOf(bootstrapServers), cluster -> newDatabase());
+    }
+
+    /** A connection to a database these settings name, as the lab's SQL reads it: from outside the service. */
+    public static Connection connect(Map<String, String> database) throws SQLException {
+        return DriverManager.getConnection(database.get("quarkus.datasource.jdbc.url"),
+                database.get("quarkus.datasource.username"), database.get("quarkus.datasource.password"));
+    }
+
+    public static synchronized PrivatePostgres server() {
+        if (server == null) {
+            deleteRecursively(FOLDER);
+            server = PrivatePostgres.start(FOLDER, Ports.free(), ProcessHandle.current());
+        }
+        return server;
+    }
+
+    private static void deleteRecursively(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

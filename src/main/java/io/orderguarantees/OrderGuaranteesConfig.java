@@ -27,12 +27,13 @@ public interface OrderGuaranteesConfig {
     interface Intake {
 
         /**
-         * How many async deliveries {@code GET /orders/{orderId}/delivery} remembers; beyond that the oldest entry
-         * is evicted, so the store never grows without bound.
+         * How many orders this instance remembers by {@code orderId} (the idempotency window, also what
+         * {@code GET /orders/{orderId}/delivery} answers from); beyond that the oldest is forgotten, so the window
+         * never grows without bound. A retry of a forgotten order is published again.
          */
         @WithDefault("10000")
         @Min(1)
-        int deliveryStoreSize();
+        int idempotencyWindowSize();
 
         /**
          * How long a sync send waits for the broker's acknowledgement before answering 503. Kept equal to the

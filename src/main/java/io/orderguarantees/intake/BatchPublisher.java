@@ -63,11 +63,11 @@ public class BatchPublisher {
         }).map(committed -> {
             // SmallRye completes normally after a failed commit it aborted: never report that as accepted.
             if (abort.aborted()) {
-                throw new ProblemException(Problem.Type.NOT_ACKNOWLEDGED,
+                throw new ProblemException(Problem.Type.NOT_WRITTEN,
                         "the transaction's commit failed and it was aborted: no order of this batch is visible");
             }
             return results.stream().map(r -> Delivery.of(r.getResult())).toList();
-        }).onFailure(fenced::recordIfFenced).transform(failure -> new ProblemException(Problem.Type.NOT_ACKNOWLEDGED,
+        }).onFailure(fenced::recordIfFenced).transform(failure -> new ProblemException(Problem.Type.NOT_WRITTEN,
                 "this instance's transactional producer was fenced, so no order of this batch was written; it "
                         + "cannot commit again until the instance restarts (liveness is DOWN): retry then",
                 List.of(), failure))

@@ -9,8 +9,15 @@ import io.orderguarantees.shared.Problem;
 import io.orderguarantees.shared.ProblemException;
 import io.smallrye.mutiny.CompositeException;
 
-/** Turns a producer's failure into the problem the caller gets: 422 when retrying cannot help, else 503. */
+/**
+ * Turns a producer's failure into the problem the caller gets: 422 not-written when the broker refused the record
+ * for good, else 503 outcome-unknown: the producer gave up, but the record may have reached the log before it did.
+ */
 final class DeliveryFailures {
+
+    /** What every outcome-unknown answer tells the client to do. */
+    static final String OUTCOME_UNKNOWN_RETRY = "retry with the same orderId (an instance that still remembers it "
+            + "answers with this attempt's outcome; the ledger bills an order once)";
 
     private DeliveryFailures() {
     }
@@ -18,9 +25,10 @@ final class DeliveryFailures {
     static ProblemException toProblem(Throwable failure) {
         Throwable cause = kafkaCause(failure);
         boolean refused = cause instanceof ApiException && !(cause instanceof RetriableException);
-        return new ProblemException(refused ? Problem.Type.REFUSED_BY_BROKER : Problem.Type.NOT_ACKNOWLEDGED,
-                (refused ? "the broker refused the order: " : "the order was not acknowledged: ") + cause
-                        + "; it is not accepted",
+        return new ProblemException(refused ? Problem.Type.REFUSED_BY_BROKER : Problem.Type.OUTCOME_UNKNOWN,
+                refused ? "the broker refused the order for good: " + cause + "; it was not written"
+                        : "the producer gave up without an acknowledgement: " + cause + "; the order may or may not "
+                                + "be in the topic: " + OUTCOME_UNKNOWN_RETRY,
                 List.of(), failure);
     }
 

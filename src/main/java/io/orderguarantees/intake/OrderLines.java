@@ -2,6 +2,8 @@ package io.orderguarantees.intake;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 
 import io.orderguarantees.shared.Order;
 import io.orderguarantees.shared.OrderText;
@@ -12,15 +14,22 @@ import io.orderguarantees.shared.ProblemException;
 /** Reads console-producer lines ({@code 1001:Mobile,100}) into orders, all or none. */
 final class OrderLines {
 
+    /** An order and the number of the body's line it came from (blank lines count). */
+    record Line(int number, Order order) {
+    }
+
     private OrderLines() {
     }
 
-    /** Every line is checked before any order is returned; blank lines are skipped. */
-    static List<Order> parse(String body, String separator) {
+    /**
+     * Every line is checked before any order is returned; blank lines are skipped. With a request key, line N is order
+     * {@code <key>-N}: the same ids on every retry of the request.
+     */
+    static List<Line> parse(String body, String separator, Optional<String> key) {
         if (separator == null || separator.isEmpty()) {
             throw ProblemException.invalid("separator", "must not be empty");
         }
-        List<Order> orders = new ArrayList<>();
+        List<Line> orders = new ArrayList<>();
         List<FieldError> errors = new ArrayList<>();
         String[] lines = body == null ? new String[0] : body.split("\\R", -1);
         for (int i = 0; i < lines.length; i++) {
@@ -33,8 +42,8 @@ final class OrderLines {
                 if (at < 0) {
                     throw new IllegalArgumentException("no '" + separator + "' between customer and order");
                 }
-                orders.add(OrderText.parse(line.substring(0, at), line.substring(at + separator.length()))
-                        .withIdAssigned());
+                orders.add(new Line(i + 1, OrderText.parse(line.substring(0, at), line.substring(at + separator.length()))
+                        .withId(key.isPresent() ? OrderIds.derived(key.get(), i + 1) : UUID.randomUUID().toString())));
             } catch (IllegalArgumentException e) {
                 errors.add(new FieldError("line " + (i + 1), e.getMessage()));
             }

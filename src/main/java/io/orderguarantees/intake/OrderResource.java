@@ -3,12 +3,14 @@ package io.orderguarantees.intake;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.IntStream;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -40,15 +42,15 @@ public class OrderResource {
 
     private final OrderPublisher publisher;
     private final BatchPublisher batches;
-    private final DeliveryStore deliveries;
+    private final Attempts attempts;
     private final OrderValidation validation;
     private final Duration ackTimeout;
 
-    OrderResource(OrderPublisher publisher, BatchPublisher batches, DeliveryStore deliveries,
-            OrderValidation validation, OrderGuaranteesConfig config) {
+    OrderResource(OrderPublisher publisher, BatchPublisher batches, Attempts attempts, OrderValidation validation,
+            OrderGuaranteesConfig config) {
         this.publisher = publisher;
         this.batches = batches;
-        this.deliveries = deliveries;
+        this.attempts = attempts;
         this.validation = validation;
         this.ackTimeout = Duration.ofMillis(config.intake().ackTimeoutMs());
     }
@@ -56,88 +58,146 @@ public class OrderResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Publish one order", description = "sync answers 201 once the broker acknowledged, with its "
-            + "partition and offset (offset null under acks=0); async and fire-and-forget answer 202 at once.")
+            + "partition and offset (offset null under acks=0); async and fire-and-forget answer 202 at once. The "
+            + "orderId (or the Idempotency-Key header) is the idempotency key: a request repeating an order this "
+            + "instance still remembers does not publish it again, and gets the first attempt's outcome.")
     @APIResponse(responseCode = "201", description = "send=sync: acknowledged by the broker, with the record's "
             + "offset; with acks=0 only handed over to the network, and the offset is null: no broker answers",
             content = @Content(schema = @Schema(implementation = SendReceipt.class)))
     @APIResponse(responseCode = "202", description = "Handed to the producer (send=async: see the Location; "
             + "send=fire-and-forget: nobody will know more)",
             content = @Content(schema = @Schema(implementation = SendReceipt.class)))
-    @APIResponse(responseCode = "400", description = "Invalid order, acks or send: errors[].field names it; nothing was published")
-    @APIResponse(responseCode = "422", description = "The broker refused the record for good (too large, say)")
-    @APIResponse(responseCode = "503", description = "The broker did not acknowledge within delivery.timeout.ms, or the producer is saturated")
+    @APIResponse(responseCode = "400", description = "Invalid order, acks, send or Idempotency-Key: errors[].field "
+            + "names it; nothing was published")
+    @APIResponse(responseCode = "409", description = "The orderId was already used for another order; nothing was "
+            + "published")
+    @APIResponse(responseCode = "422", description = "/problems/not-written: the broker refused the record for good "
+            + "(too large, say)")
+    @APIResponse(responseCode = "503", description = "/problems/not-written (producer saturated: retrying is safe) or "
+            + "/problems/outcome-unknown (no acknowledgement in time: retry with the same orderId)")
     public Uni<Response> publish(
             @Parameter(description = "0, 1 or all (idempotent)") @QueryParam("acks") @DefaultValue("all") Acks acks,
             @Parameter(description = "fire-and-forget, sync or async") @QueryParam("send") @DefaultValue("sync")
-            SendStyle send, Order body) {
+            SendStyle send,
+            @Parameter(description = "The orderId, when the body has none (RFC 8941 string: \"...\"); if both are "
+                    + "given they must be equal") @HeaderParam(OrderIds.HEADER) String idempotencyKey,
+            Order body) {
         List<FieldError> errors = validation.violations(body, "");
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.Type.INVALID_INPUT, describe(errors), errors, null);
         }
-        Order order = body.withIdAssigned();
+        Order order = OrderIds.assign(body, OrderIds.key(idempotencyKey));
+        Attempts.Claim claim = attempts.claim(List.of(order), acks, send);
+        if (claim.isNew()) {
+            start(claim.attempt(), order);
+        }
         return switch (send) {
-            case FIRE_AND_FORGET -> {
-                publisher.fireAndForget(acks, order);
-                yield Uni.createFrom().item(Response.accepted(SendReceipt.accepted(order.orderId(), acks, send)).build());
-            }
-            case ASYNC -> {
-                deliveries.put(DeliveryStatus.pending(order.orderId()));
-                publisher.publish(acks, send, order).whenComplete((delivery, failure) -> deliveries.complete(failure == null
-                        ? DeliveryStatus.acked(order.orderId(), delivery)
-                        : DeliveryStatus.failed(order.orderId(), failure)));
-                yield Uni.createFrom().item(Response.accepted(SendReceipt.accepted(order.orderId(), acks, send))
-                        .location(UriBuilder.fromPath("/orders/{orderId}/delivery").build(order.orderId())).build());
-            }
-            case SYNC -> acknowledged(publisher.publish(acks, send, order), acks)
-                    .map(delivery -> Response.status(Response.Status.CREATED)
-                            .entity(SendReceipt.of(order.orderId(), delivery, acks, send)).build());
+            case FIRE_AND_FORGET -> Uni.createFrom().item(
+                    Response.accepted(SendReceipt.accepted(order.orderId(), acks, send)).build());
+            case ASYNC -> Uni.createFrom().item(Response.accepted(SendReceipt.accepted(order.orderId(), acks, send))
+                    .location(UriBuilder.fromPath("/orders/{orderId}/delivery").build(order.orderId())).build());
+            case SYNC -> acknowledged(claim.attempt()).map(delivered -> Response.status(Response.Status.CREATED)
+                    .entity(SendReceipt.of(order.orderId(), delivered.get(0), claim.attempt().acks(), send)).build());
         };
+    }
+
+    /** Publishes a new attempt; one refused before it reached the producer is forgotten: it was not written. */
+    private void start(Attempts.Attempt attempt, Order order) {
+        try {
+            if (attempt.outcome() == null) {
+                publisher.fireAndForget(attempt.acks(), order);
+            } else {
+                publisher.publish(attempt.acks(), attempt.send(), order).whenComplete((delivery, failure) -> {
+                    if (failure == null) {
+                        attempt.outcome().complete(List.of(delivery));
+                    } else {
+                        attempt.outcome().completeExceptionally(failure);
+                    }
+                });
+            }
+        } catch (RuntimeException refused) {
+            attempts.forget(attempt);
+            throw refused;
+        }
     }
 
     @GET
     @Path("/{orderId}/delivery")
-    @Operation(summary = "The outcome of an async order: PENDING, ACKED or FAILED")
+    @Operation(summary = "What is known of a remembered order: PENDING, ACKED, FAILED or HANDED_OVER")
     @APIResponse(responseCode = "200", description = "The outcome the producer's callback recorded")
-    @APIResponse(responseCode = "404", description = "Not an async order, evicted from the bounded store, or never received")
+    @APIResponse(responseCode = "404", description = "Forgotten (the window is bounded), or never received")
     public DeliveryStatus delivery(@PathParam("orderId") String orderId) {
-        return deliveries.find(orderId).orElseThrow(() -> new ProblemException(Problem.Type.NOT_FOUND,
-                "no async delivery is tracked for order '" + orderId
-                        + "': it was sent fire-and-forget or sync, evicted from the bounded store, or never received"));
+        return attempts.find(orderId).orElseThrow(() -> new ProblemException(Problem.Type.NOT_FOUND,
+                "no order '" + orderId + "' is remembered: forgotten by this instance's bounded window, published "
+                        + "by another instance, or never received"));
     }
 
-    /** Console-producer lines, one order each; every line is checked before any is sent, then sent in order. */
+    /**
+     * Console-producer lines, one order each; every line is checked before any is sent, then sent in order. Each
+     * line gets its own result; with an Idempotency-Key, line N is order {@code <key>-N}, so that a retry of the
+     * request publishes again only the lines that were not acknowledged.
+     */
     @POST
     @Path("/lines")
     @Consumes(MediaType.TEXT_PLAIN)
     @Operation(summary = "Publish console-producer lines (customer:item,unitPrice[,quantity]), synchronously")
     @APIResponse(responseCode = "201", description = "Every line acknowledged, in order")
     @APIResponse(responseCode = "400", description = "A bad line: errors[].field is 'line N'; nothing was published")
-    @APIResponse(responseCode = "503", description = "Not acknowledged in time")
+    @APIResponse(responseCode = "503", description = "Some lines not acknowledged: errors[] names them, results[] "
+            + "gives every line's outcome; retry the same request with the same Idempotency-Key")
     public Uni<Response> publishLines(@QueryParam("acks") @DefaultValue("all") Acks acks,
-            @QueryParam("separator") @DefaultValue(":") String separator, String body) {
-        List<Order> orders = OrderLines.parse(body, separator);
-        List<Uni<Delivery>> sends = new ArrayList<>();
-        for (Order order : orders) {
-            // Emitted one after the other: the producer keeps one customer's lines in order in its partition.
-            sends.add(acknowledged(publisher.publish(acks, SendStyle.SYNC, order), acks));
+            @QueryParam("separator") @DefaultValue(":") String separator,
+            @Parameter(description = "Names the lines' orders <key>-<line number>")
+            @HeaderParam(OrderIds.HEADER) String idempotencyKey, String body) {
+        List<OrderLines.Line> lines = OrderLines.parse(body, separator, OrderIds.key(idempotencyKey));
+        // Every line is claimed before any is published: an id conflict on one line publishes none.
+        List<Attempts.Claim> claims = new ArrayList<>();
+        try {
+            for (OrderLines.Line line : lines) {
+                claims.add(attempts.claim(List.of(line.order()), acks, SendStyle.SYNC));
+            }
+        } catch (ProblemException conflict) {
+            claims.stream().filter(Attempts.Claim::isNew).forEach(claim -> attempts.forget(claim.attempt()));
+            throw conflict;
         }
-        return Uni.join().all(sends).andCollectFailures()
-                .map(delivered -> Response.status(Response.Status.CREATED).entity(IntStream.range(0, orders.size())
-                        .mapToObj(i -> SendReceipt.of(orders.get(i).orderId(), delivered.get(i), acks, SendStyle.SYNC))
-                        .toList()).build());
+        List<Uni<LineResult>> sends = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            OrderLines.Line line = lines.get(i);
+            Attempts.Claim claim = claims.get(i);
+            Uni<List<Delivery>> acknowledged;
+            try {
+                // Published one after the other: the producer keeps one customer's lines in order in its partition.
+                if (claim.isNew()) {
+                    start(claim.attempt(), line.order());
+                }
+                acknowledged = acknowledged(claim.attempt());
+            } catch (ProblemException refused) {
+                acknowledged = Uni.createFrom().failure(refused);
+            }
+            sends.add(acknowledged.map(delivered -> LineResult.acked(line.number(), SendReceipt.of(
+                    line.order().orderId(), delivered.get(0), acks, SendStyle.SYNC)))
+                    .onFailure(ProblemException.class).recoverWithItem(f -> LineResult.failed(line.number(),
+                            line.order().orderId(), (ProblemException) f)));
+        }
+        return Uni.join().all(sends).andFailFast().map(LineResult::response);
     }
 
     /** All orders in one Kafka transaction: a read_committed consumer sees every one of them or none. */
     @POST
     @Path("/batch")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Publish orders in one Kafka transaction: read_committed consumers see all or none")
+    @Operation(summary = "Publish orders in one Kafka transaction: read_committed consumers see all or none",
+            description = "Element i without an orderId gets <Idempotency-Key>-i with the header, else a new id. A "
+                    + "retry of a batch this instance remembers does not publish it again.")
     @APIResponse(responseCode = "201", description = "The transaction committed")
     @APIResponse(responseCode = "400",
             description = "A bad element: errors[].field is '[i].field'; no transaction was started")
-    @APIResponse(responseCode = "503",
-            description = "The transaction was aborted or its commit failed: read_committed consumers see nothing")
-    public Uni<Response> publishBatch(List<Order> body) {
+    @APIResponse(responseCode = "409", description = "An orderId already used for another order or batch")
+    @APIResponse(responseCode = "503", description = "/problems/not-written (aborted: read_committed consumers see "
+            + "nothing) or /problems/outcome-unknown (the commit's outcome is unknown: retry with the same ids)")
+    public Uni<Response> publishBatch(
+            @Parameter(description = "Names elements without an orderId <key>-<index>")
+            @HeaderParam(OrderIds.HEADER) String idempotencyKey, List<Order> body) {
         if (body == null || body.isEmpty()) {
             throw ProblemException.invalid("body", "a non-empty JSON array of orders is required");
         }
@@ -148,19 +208,42 @@ public class OrderResource {
             throw new ProblemException(Problem.Type.INVALID_INPUT, describe(errors) + " (no transaction was started)",
                     errors, null);
         }
-        List<Order> orders = body.stream().map(Order::withIdAssigned).toList();
-        return Uni.createFrom().completionStage(() -> batches.publish(orders))
+        Optional<String> key = OrderIds.key(idempotencyKey);
+        List<Order> orders = IntStream.range(0, body.size()).mapToObj(i -> body.get(i).orderId() != null
+                ? body.get(i) : body.get(i).withId(key.map(k -> OrderIds.derived(k, i))
+                        .orElseGet(() -> UUID.randomUUID().toString()))).toList();
+        Attempts.Claim claim = attempts.claim(orders, Acks.ALL, SendStyle.SYNC);
+        if (claim.isNew()) {
+            try {
+                batches.publish(orders).whenComplete((delivered, failure) -> {
+                    if (failure == null) {
+                        claim.attempt().outcome().complete(delivered);
+                    } else {
+                        claim.attempt().outcome().completeExceptionally(failure);
+                    }
+                });
+            } catch (RuntimeException refused) {
+                attempts.forget(claim.attempt());
+                throw refused;
+            }
+        }
+        // A copy: a client that hangs up cancels its own wait, never the batch.
+        return Uni.createFrom().completionStage(() -> claim.attempt().outcome().copy())
                 .onFailure(f -> !(f instanceof ProblemException)).transform(DeliveryFailures::toProblem)
                 .map(delivered -> Response.status(Response.Status.CREATED).entity(IntStream.range(0, orders.size())
                         .mapToObj(i -> SendReceipt.of(orders.get(i).orderId(), delivered.get(i), Acks.ALL, SendStyle.SYNC))
                         .toList()).build());
     }
 
-    private Uni<Delivery> acknowledged(CompletionStage<Delivery> delivery, Acks acks) {
-        return Uni.createFrom().completionStage(delivery)
-                .ifNoItem().after(ackTimeout).failWith(() -> new ProblemException(Problem.Type.NOT_ACKNOWLEDGED,
-                        "the broker did not acknowledge within " + ackTimeout.toMillis()
-                                + " ms (delivery.timeout.ms); the order is not accepted"))
+    /**
+     * The attempt's acknowledgement, waited for at most the ack timeout. A copy of its outcome: the HTTP timer or a
+     * client that hangs up cancels this wait, never the attempt, which a retry may still be answered with.
+     */
+    private Uni<List<Delivery>> acknowledged(Attempts.Attempt attempt) {
+        return Uni.createFrom().completionStage(() -> attempt.outcome().copy())
+                .ifNoItem().after(ackTimeout).failWith(() -> new ProblemException(Problem.Type.OUTCOME_UNKNOWN,
+                        "no acknowledgement within " + ackTimeout.toMillis() + " ms (delivery.timeout.ms); the "
+                                + "producer may still deliver the order: " + DeliveryFailures.OUTCOME_UNKNOWN_RETRY))
                 .onFailure(f -> !(f instanceof ProblemException)).transform(DeliveryFailures::toProblem);
     }
 

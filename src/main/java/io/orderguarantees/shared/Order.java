@@ -32,8 +32,10 @@ public record Order(
 
     /** The same order, with a generated {@code orderId} when the client gave none. */
     public Order withIdAssigned() {
-        return orderId == null || orderId.isBlank()
-                ? new Order(UUID.randomUUID().toString(), customerId, item, quantity, unitPrice)
-                : this;
+        return orderId == null || orderId.isBlank() ? withId(UUID.randomUUID().toString()) : this;
+    }
+
+    public Order withId(String id) {
+        return new Order(id, customerId, item, quantity, unitPrice);
     }
 }

@@ -15,11 +15,23 @@ public class ProblemException extends WebApplicationException {
 
     private final Problem.Type type;
     private final List<FieldError> errors;
+    private final List<?> results;
 
     public ProblemException(Problem.Type type, String detail, List<FieldError> errors, Throwable cause) {
+        this(type, detail, errors, List.of(), cause);
+    }
+
+    /** With each line's own outcome, for a request of which some lines were published and others were not. */
+    public ProblemException(Problem.Type type, String detail, List<FieldError> errors, List<?> results,
+            Throwable cause) {
         super(detail, cause, type.status);
         this.type = type;
         this.errors = List.copyOf(errors);
+        this.results = List.copyOf(results);
+    }
+
+    public Problem.Type type() {
+        return type;
     }
 
     public ProblemException(Problem.Type type, String detail) {
@@ -32,6 +44,6 @@ public class ProblemException extends WebApplicationException {
     }
 
     public Problem toProblem(String instance) {
-        return type.problem(getMessage(), instance, errors);
+        return type.problem(getMessage(), instance, errors, results);
     }
 }

@@ -23,7 +23,10 @@ public class ProblemResponses implements OASFilter {
                 .addProperty("type", text).addProperty("title", text)
                 .addProperty("status", OASFactory.createSchema().addType(Schema.SchemaType.INTEGER))
                 .addProperty("detail", text).addProperty("instance", text)
-                .addProperty("errors", OASFactory.createSchema().addType(Schema.SchemaType.ARRAY).items(fieldError)));
+                .addProperty("errors", OASFactory.createSchema().addType(Schema.SchemaType.ARRAY).items(fieldError))
+                .addProperty("results", OASFactory.createSchema().addType(Schema.SchemaType.ARRAY)
+                        .description("/orders/lines: each line's own outcome, when some were published and some not")
+                        .items(OASFactory.createSchema().addType(Schema.SchemaType.OBJECT))));
     }
 
     @Override

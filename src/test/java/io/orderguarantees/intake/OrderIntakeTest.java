@@ -2,6 +2,7 @@ package io.orderguarantees.intake;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -79,7 +80,7 @@ class OrderIntakeTest {
 
     @ParameterizedTest(name = "acks={0}")
     @CsvSource({ "0", "1", "all" })
-    void fireAndForgetPublishesButTracksNothing(String acks) {
+    void fireAndForgetPublishesAndIsRememberedAsHandedOver(String acks) {
         Map<TopicPartition, Long> before = OrdersTopic.endOffsets(companion);
         String customer = "c-" + UUID.randomUUID();
 
@@ -91,7 +92,8 @@ class OrderIntakeTest {
         ConsumerRecord<String, String> record = OrdersTopic.read(companion, before, 1).get(0);
         assertThat(record.key()).isEqualTo(customer);
         assertThat(JsonPath.from(record.value()).getString("orderId")).isEqualTo(orderId);
-        given().get("/orders/{id}/delivery", orderId).then().statusCode(404).contentType("application/problem+json");
+        // Remembered, but nothing is ever heard of it again.
+        given().get("/orders/{id}/delivery", orderId).then().statusCode(200).body("status", equalTo("HANDED_OVER"));
     }
 
     @ParameterizedTest

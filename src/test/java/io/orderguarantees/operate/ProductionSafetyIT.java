@@ -33,10 +33,10 @@ class ProductionSafetyIT {
         try (BillingCluster cluster = new BillingCluster();
                 ServiceProcess invalid = ServiceProcess.startMayExit("prod-invalid", "refused",
                         cluster.bootstrapServers(), Map.of("quarkus.profile", "prod",
-                                "order-guarantees.intake.delivery-store-size", "0"))) {
+                                "order-guarantees.intake.idempotency-window-size", "0"))) {
             OptionalInt exit = invalid.awaitExit(Duration.ofSeconds(60));
             assertThat(exit).as("the service stopped at start").isPresent();
-            assertThat(invalid.log()).contains("order-guarantees.intake.delivery-store-size");
+            assertThat(invalid.log()).contains("order-guarantees.intake.idempotency-window-size");
         }
     }
 

@@ -1,17 +1,12 @@
 package io.orderguarantees.testsupport;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import io.orderguarantees.devdatabase.PrivatePostgres;
 
@@ -56,20 +51,10 @@ public final class TestPostgres {
 
     public static synchronized PrivatePostgres server() {
         if (server == null) {
-            deleteRecursively(FOLDER);
+            Folders.deleteRecursively(FOLDER);
             server = PrivatePostgres.start(FOLDER, Ports.free(), ProcessHandle.current());
         }
         return server;
     }
 
-    private static void deleteRecursively(Path folder) {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

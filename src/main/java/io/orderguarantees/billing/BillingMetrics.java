@@ -1,7 +1,6 @@
 package io.orderguarantees.billing;
 
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
 
 import jakarta.inject.Singleton;
@@ -17,17 +16,17 @@ import io.quarkus.runtime.Startup;
  * {@code billing.invoices.written} (counter per pipeline: invoices the broker acknowledged, for exactly-once inside
  * transactions that may still abort), and, from the audit of the invoice topics as a read_committed consumer sees
  * them, {@code billing.invoices} and {@code billing.duplicates} (gauges per pipeline) and
- * {@code billing.dead.letters}. The audit reads whole topics: it runs at most once per {@value #AUDIT_EVERY_SECONDS}
- * s, whatever the scrape interval, and a failed read keeps the last values.
+ * {@code billing.dead.letters}. The audit's totals are read at most once per {@value #AUDIT_EVERY_SECONDS} s, whatever
+ * the scrape interval, and a failed read keeps the last values.
  */
 @Startup
 @Singleton
 public class BillingMetrics {
 
     private static final Logger LOG = Logger.getLogger(BillingMetrics.class);
-    private static final long AUDIT_EVERY_SECONDS = 15;
+    private static final long AUDIT_EVERY_SECONDS = 1;
 
-    private record Audit(long at, Map<Pipeline, BillingAudit.Summary> summaries, int deadLetters) {
+    private record Audit(long at, Map<Pipeline, BillingAudit.Summary> summaries, long deadLetters) {
     }
 
     private final MeterRegistry registry;
@@ -59,7 +58,7 @@ public class BillingMetrics {
     public DashboardEvent totals() {
         Audit audit = audited();
         return DashboardEvent.billing(audit.summaries().values().stream().map(s -> new DashboardEvent.PipelineTotals(
-                s.pipeline(), s.invoices(), s.distinctOrders(), s.duplicates())).toList(), audit.deadLetters());
+                s.pipeline(), s.invoices(), s.distinctOrders(), s.duplicates())).toList(), (int) audit.deadLetters());
     }
 
     private synchronized Audit audited() {
@@ -67,12 +66,8 @@ public class BillingMetrics {
             return last;
         }
         try {
-            Map<Pipeline, BillingAudit.Summary> summaries = new EnumMap<>(Pipeline.class);
-            for (Pipeline pipeline : Pipeline.values()) {
-                summaries.put(pipeline, audit.summary(pipeline));
-            }
-            last = new Audit(System.nanoTime(), summaries, audit.deadLetters().size());
-        } catch (RuntimeException e) {
+            last = new Audit(System.nanoTime(), audit.summaries(), audit.deadLetterCount());
+        } catch (java.sql.SQLException | RuntimeException e) {
             LOG.warnf("billing audit for metrics failed, keeping the last values: %s", e.toString());
             last = new Audit(System.nanoTime(), last.summaries(), last.deadLetters());
         }

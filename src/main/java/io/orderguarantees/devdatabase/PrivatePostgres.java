@@ -33,10 +33,12 @@ public final class PrivatePostgres {
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
     private final Path dataDir;
+    private final Path log;
     private final int port;
 
-    private PrivatePostgres(Path dataDir, int port) {
+    private PrivatePostgres(Path dataDir, Path log, int port) {
         this.dataDir = dataDir;
+        this.log = log;
         this.port = port;
     }
 
@@ -45,10 +47,12 @@ public final class PrivatePostgres {
      * process {@code owner} is gone. The server's output goes to {@code folder}{@code .log}.
      */
     public static PrivatePostgres start(Path folder, int port, ProcessHandle owner) {
-        PrivatePostgres postgres = new PrivatePostgres(folder.toAbsolutePath().resolve("data"), port);
+        Path absolute = folder.toAbsolutePath();
+        PrivatePostgres postgres = new PrivatePostgres(absolute.resolve("data"),
+                absolute.resolveSibling(absolute.getFileName() + ".log"), port);
         try {
             postgres.initIfNew();
-            postgres.launch(folder.toAbsolutePath().resolveSibling(folder.getFileName() + ".log"));
+            postgres.launch();
             postgres.watch(owner);
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL could not be started in " + folder, e);
@@ -77,9 +81,23 @@ public final class PrivatePostgres {
         return port;
     }
 
-    /** Starts the server again in the same cluster (after a harness killed it, say). */
+    /**
+     * Starts the server again on the same cluster, after a harness killed it: it recovers from its write-ahead log.
+     * Tried for a while: the killed server's sessions may hold its shared memory for a moment after it is gone.
+     */
     public void restart() throws IOException {
-        launch(dataDir.resolveSibling(dataDir.getParent().getFileName() + ".log"));
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                launch();
+                return;
+            } catch (IllegalStateException exited) {
+                if (System.nanoTime() > deadline) {
+                    throw exited;
+                }
+                sleep(500);
+            }
+        }
     }
 
     public void createDatabase(String name) throws SQLException {
@@ -114,14 +132,13 @@ public final class PrivatePostgres {
                 "--locale=C", "--no-sync", "--no-instructions"));
     }
 
-    private void launch(Path log) throws IOException {
+    private void launch() throws IOException {
         List<String> command = asPostgresUser(List.of(binary("postgres"), "-D", dataDir.toString(),
                 "-p", String.valueOf(port), "-c", "listen_addresses=localhost", "-c", "unix_socket_directories=",
                 // A killed server loses nothing the OS has: only a machine crash could, and this is no production.
                 "-c", "fsync=off", "-c", "max_connections=200"));
-        Files.deleteIfExists(log);
         Process server = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!answersOrCreates()) {
             if (!server.isAlive()) {

@@ -1,5 +1,7 @@
 package io.orderguarantees.intake;
 
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.orderguarantees.OrderGuaranteesConfig;
 import io.orderguarantees.shared.Order;
@@ -29,7 +32,8 @@ public class Attempts {
      * One publication of one order, or of a batch (every element shares the batch's attempt). {@code outcome} is
      * null for fire-and-forget: handed over, never heard of again.
      */
-    public record Attempt(List<Order> orders, Acks acks, SendStyle send, CompletableFuture<List<Delivery>> outcome) {
+    public record Attempt(List<Order> orders, Acks acks, SendStyle send, boolean transactional,
+            CompletableFuture<List<Delivery>> outcome) {
 
         boolean endedWithoutAcknowledgement() {
             return outcome != null && outcome.isCompletedExceptionally();
@@ -65,15 +69,16 @@ public class Attempts {
     }
 
     private final Map<String, Attempt> attempts;
+    private final int capacity;
 
+    @Inject
     Attempts(OrderGuaranteesConfig config) {
-        int capacity = config.intake().idempotencyWindowSize();
-        this.attempts = new LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Attempt> eldest) {
-                return size() > capacity;
-            }
-        };
+        this(config.intake().idempotencyWindowSize());
+    }
+
+    Attempts(int capacity) {
+        this.capacity = capacity;
+        this.attempts = new LinkedHashMap<>();
     }
 
     /**
@@ -81,8 +86,13 @@ public class Attempts {
      * of the same orders that has not ended without an acknowledgement. A remembered id given for another order, or
      * for another composition of a batch, is a conflict: nothing is published.
      */
-    synchronized Claim claim(List<Order> orders, Acks acks, SendStyle send) {
+    synchronized Claim claim(List<Order> orders, Acks acks, SendStyle send, boolean transactional) {
         Attempt known = attempts.get(orders.get(0).orderId());
+        if (known != null && known.transactional() != transactional) {
+            String field = orders.size() == 1 ? "orderId" : "[0].orderId";
+            throw conflict(field, "'" + orders.get(0).orderId() + "' was published " + (transactional
+                    ? "on its own, not in a batch" : "in a batch, not on its own"));
+        }
         for (int i = 0; i < orders.size(); i++) {
             Order order = orders.get(i);
             Attempt remembered = attempts.get(order.orderId());
@@ -101,18 +111,41 @@ public class Attempts {
         if (answers) {
             return new Claim(known, false);
         }
-        Attempt attempt = new Attempt(List.copyOf(orders), acks, send,
+        Attempt attempt = new Attempt(List.copyOf(orders), acks, send, transactional,
                 send == SendStyle.FIRE_AND_FORGET ? null : new CompletableFuture<>());
         orders.forEach(order -> attempts.put(order.orderId(), attempt));
+        trim();
         return new Claim(attempt, true);
     }
 
     /**
-     * Forgets an attempt that never reached the producer (refused at once, or given up before it was published): its
-     * orders were not written.
+     * Past the window's size, forgets the oldest settled attempts, each as a whole (every order of a batch), and
+     * never one still open: a retry of it must wait for it, not publish it a second time. Open attempts are bounded by
+     * the producers' in-flight and buffer limits and the batch queue, so the window outgrows its size by at most
+     * those.
      */
-    synchronized void forget(Attempt attempt) {
+    private void trim() {
+        List<Attempt> forget = new ArrayList<>();
+        int excess = attempts.size() - capacity;
+        for (Iterator<Attempt> oldest = attempts.values().iterator(); excess > 0 && oldest.hasNext();) {
+            Attempt attempt = oldest.next();
+            if ((attempt.outcome() == null || attempt.outcome().isDone()) && !forget.contains(attempt)) {
+                forget.add(attempt);
+                excess -= attempt.orders().size();
+            }
+        }
+        forget.forEach(attempt -> attempt.orders().forEach(order -> attempts.remove(order.orderId(), attempt)));
+    }
+
+    /**
+     * Forgets an attempt that never reached the producer (refused at once): its orders were not written. A request
+     * that joined it meanwhile gets the same refusal instead of waiting for an outcome that will never come.
+     */
+    synchronized void forget(Attempt attempt, RuntimeException refusal) {
         attempt.orders().forEach(order -> attempts.remove(order.orderId(), attempt));
+        if (attempt.outcome() != null) {
+            attempt.outcome().completeExceptionally(refusal);
+        }
     }
 
     public synchronized Optional<DeliveryStatus> find(String orderId) {

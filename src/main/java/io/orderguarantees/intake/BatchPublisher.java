@@ -67,9 +67,11 @@ public class BatchPublisher {
                         "the transaction's commit failed and it was aborted: no order of this batch is visible");
             }
             return results.stream().map(r -> Delivery.of(r.getResult())).toList();
-        }).onFailure(fenced::recordIfFenced).transform(failure -> new ProblemException(Problem.Type.NOT_WRITTEN,
-                "this instance's transactional producer was fenced, so no order of this batch was written; it "
-                        + "cannot commit again until the instance restarts (liveness is DOWN): retry then",
+        }).onFailure(fenced::recordIfFenced).transform(failure -> new ProblemException(Problem.Type.OUTCOME_UNKNOWN,
+                "this instance's transactional producer was fenced: if its commit had reached the coordinator, the "
+                        + "producer that fenced it completes it, else the batch is aborted; it cannot commit again "
+                        + "until the instance restarts (liveness is DOWN): retry the same orderIds then, on any "
+                        + "instance",
                 List.of(), failure))
                 .subscribeAsCompletionStage();
     }

@@ -87,7 +87,7 @@ public class OrderResource {
             throw new ProblemException(Problem.Type.INVALID_INPUT, describe(errors), errors, null);
         }
         Order order = OrderIds.assign(body, OrderIds.key(idempotencyKey));
-        Attempts.Claim claim = attempts.claim(List.of(order), acks, send);
+        Attempts.Claim claim = attempts.claim(List.of(order), acks, send, false);
         if (claim.isNew()) {
             start(claim.attempt(), order);
         }
@@ -116,7 +116,7 @@ public class OrderResource {
                 });
             }
         } catch (RuntimeException refused) {
-            attempts.forget(attempt);
+            attempts.forget(attempt, refused);
             throw refused;
         }
     }
@@ -154,10 +154,10 @@ public class OrderResource {
         List<Attempts.Claim> claims = new ArrayList<>();
         try {
             for (OrderLines.Line line : lines) {
-                claims.add(attempts.claim(List.of(line.order()), acks, SendStyle.SYNC));
+                claims.add(attempts.claim(List.of(line.order()), acks, SendStyle.SYNC, false));
             }
         } catch (ProblemException conflict) {
-            claims.stream().filter(Attempts.Claim::isNew).forEach(claim -> attempts.forget(claim.attempt()));
+            claims.stream().filter(Attempts.Claim::isNew).forEach(claim -> attempts.forget(claim.attempt(), conflict));
             throw conflict;
         }
         List<Uni<LineResult>> sends = new ArrayList<>();
@@ -174,8 +174,9 @@ public class OrderResource {
             } catch (ProblemException refused) {
                 acknowledged = Uni.createFrom().failure(refused);
             }
+            // The receipt says how the order really was published: a remembered attempt may have had other acks.
             sends.add(acknowledged.map(delivered -> LineResult.acked(line.number(), SendReceipt.of(
-                    line.order().orderId(), delivered.get(0), acks, SendStyle.SYNC)))
+                    line.order().orderId(), delivered.get(0), claim.attempt().acks(), SendStyle.SYNC)))
                     .onFailure(ProblemException.class).recoverWithItem(f -> LineResult.failed(line.number(),
                             line.order().orderId(), (ProblemException) f)));
         }
@@ -212,7 +213,7 @@ public class OrderResource {
         List<Order> orders = IntStream.range(0, body.size()).mapToObj(i -> body.get(i).orderId() != null
                 ? body.get(i) : body.get(i).withId(key.map(k -> OrderIds.derived(k, i))
                         .orElseGet(() -> UUID.randomUUID().toString()))).toList();
-        Attempts.Claim claim = attempts.claim(orders, Acks.ALL, SendStyle.SYNC);
+        Attempts.Claim claim = attempts.claim(orders, Acks.ALL, SendStyle.SYNC, true);
         if (claim.isNew()) {
             try {
                 batches.publish(orders).whenComplete((delivered, failure) -> {
@@ -223,13 +224,11 @@ public class OrderResource {
                     }
                 });
             } catch (RuntimeException refused) {
-                attempts.forget(claim.attempt());
+                attempts.forget(claim.attempt(), refused);
                 throw refused;
             }
         }
-        // A copy: a client that hangs up cancels its own wait, never the batch.
-        return Uni.createFrom().completionStage(() -> claim.attempt().outcome().copy())
-                .onFailure(f -> !(f instanceof ProblemException)).transform(DeliveryFailures::toProblem)
+        return acknowledged(claim.attempt())
                 .map(delivered -> Response.status(Response.Status.CREATED).entity(IntStream.range(0, orders.size())
                         .mapToObj(i -> SendReceipt.of(orders.get(i).orderId(), delivered.get(i), Acks.ALL, SendStyle.SYNC))
                         .toList()).build());

@@ -1,6 +1,7 @@
 package io.orderguarantees.ledger;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,21 +9,22 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import org.apache.kafka.common.TopicPartition;
 
 import io.orderguarantees.shared.Order;
+import io.orderguarantees.shared.StoredOffsets;
 
 /**
  * Writes a polled batch into PostgreSQL in one transaction: the invoices, the refused duplicates, the rejected
@@ -46,14 +48,22 @@ public class Ledger {
             return new Entry(topic, partition, offset, null, reason, value);
         }
 
+        /**
+         * At the ledger's scale, 4: the intake's limits allow no more decimals, only a longer way to write them (a
+         * price of 0E-100000 is 0, and PostgreSQL could not even store that scale).
+         */
         BigDecimal amount() {
-            return order.unitPrice().multiply(BigDecimal.valueOf(order.quantity()));
+            return order.unitPrice().multiply(BigDecimal.valueOf(order.quantity()))
+                    .setScale(4, RoundingMode.UNNECESSARY);
         }
     }
 
     /** What one batch did: invoices written, duplicates refused, records rejected, records already done. */
     public record Written(int invoices, int duplicates, int rejected, int alreadyDone, List<Entry> billed) {
     }
+
+    private static final Logger LOG = Logger.getLogger(Ledger.class);
+    static final StoredOffsets OFFSETS = new StoredOffsets("ledger_offsets");
 
     private final DataSource dataSource;
 
@@ -62,10 +72,8 @@ public class Ledger {
     }
 
     public Written write(String group, List<Entry> batch) throws SQLException {
-        Map<TopicPartition, List<Entry>> byPartition = new TreeMap<>(
-                Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
-        batch.forEach(e -> byPartition.computeIfAbsent(new TopicPartition(e.topic(), e.partition()),
-                tp -> new ArrayList<>()).add(e));
+        Map<TopicPartition, List<Entry>> byPartition = StoredOffsets.byPartition(batch,
+                e -> new TopicPartition(e.topic(), e.partition()));
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -87,7 +95,7 @@ public class Ledger {
         int alreadyDone = 0;
         List<Entry> billed = new ArrayList<>();
         for (var partition : byPartition.entrySet()) {
-            long next = lockOffset(connection, group, partition.getKey());
+            long next = OFFSETS.lock(connection, group, partition.getKey());
             List<Entry> fresh = partition.getValue().stream().filter(e -> e.offset() >= next).toList();
             alreadyDone += partition.getValue().size() - fresh.size();
             if (fresh.isEmpty()) {
@@ -128,25 +136,6 @@ public class Ledger {
         return new Written(invoices, duplicates, rejected, alreadyDone, billed);
     }
 
-    /** Creates the partition's row if new, locks it until the transaction ends, and returns its next offset. */
-    private static long lockOffset(Connection connection, String group, TopicPartition partition) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO ledger_offsets "
-                + "(consumer_group, topic, partition, next_offset) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING");
-                PreparedStatement lock = connection.prepareStatement("SELECT next_offset FROM ledger_offsets "
-                        + "WHERE consumer_group = ? AND topic = ? AND partition = ? FOR UPDATE")) {
-            for (PreparedStatement statement : List.of(insert, lock)) {
-                statement.setString(1, group);
-                statement.setString(2, partition.topic());
-                statement.setInt(3, partition.partition());
-            }
-            insert.executeUpdate();
-            try (ResultSet row = lock.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        }
-    }
-
     /** Inserts the invoices; returns the entries refused because their order id is already in the ledger. */
     private static List<Entry> insertInvoices(Connection connection, List<Entry> orders) throws SQLException {
         if (orders.isEmpty()) {
@@ -184,13 +173,18 @@ public class Ledger {
         return refused;
     }
 
+    /**
+     * Records the refused records; one whose customer or amount differs from the billed invoice of its id is flagged
+     * conflicting (a different order under a reused id) and logged.
+     */
     private static void insertDuplicates(Connection connection, List<Entry> refused) throws SQLException {
         if (refused.isEmpty()) {
             return;
         }
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO ledger_duplicates "
-                + "(topic, partition, \"offset\", order_id, customer_id, amount) VALUES (?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT DO NOTHING")) {
+                + "(topic, partition, \"offset\", order_id, customer_id, amount, conflicting) "
+                + "SELECT ?, ?, ?, ?, ?, ?, (i.customer_id <> ? OR i.amount <> ?) FROM ledger_invoices i "
+                + "WHERE i.order_id = ? ON CONFLICT DO NOTHING RETURNING conflicting, order_id")) {
             for (Entry e : refused) {
                 insert.setString(1, e.topic());
                 insert.setInt(2, e.partition());
@@ -198,9 +192,17 @@ public class Ledger {
                 insert.setString(4, e.order().orderId());
                 insert.setString(5, e.order().customerId());
                 insert.setBigDecimal(6, e.amount());
-                insert.addBatch();
+                insert.setString(7, e.order().customerId());
+                insert.setBigDecimal(8, e.amount());
+                insert.setString(9, e.order().orderId());
+                try (ResultSet row = insert.executeQuery()) {
+                    if (row.next() && row.getBoolean(1)) {
+                        LOG.warnf("%s-%d@%d reuses order id %s for another customer or amount: refused, flagged "
+                                + "conflicting in ledger_duplicates", e.topic(), e.partition(), e.offset(),
+                                row.getString(2));
+                    }
+                }
             }
-            insert.executeBatch();
         }
     }
 
@@ -214,32 +216,16 @@ public class Ledger {
                 insert.setString(1, e.topic());
                 insert.setInt(2, e.partition());
                 insert.setLong(3, e.offset());
-                insert.setString(4, e.rejection());
-                // PostgreSQL text cannot hold NUL
-                insert.setString(5, e.value() == null ? null : e.value().replace("\u0000", ""));
+                // PostgreSQL text cannot hold NUL, and a reason may quote the value
+                insert.setString(4, withoutNul(e.rejection()));
+                insert.setString(5, withoutNul(e.value()));
                 insert.addBatch();
             }
             insert.executeBatch();
         }
     }
 
-    /** The stored next offsets of these partitions, for the consumer to seek to on assignment. */
-    public Map<TopicPartition, Long> nextOffsets(String group, List<TopicPartition> partitions) throws SQLException {
-        Map<TopicPartition, Long> next = new HashMap<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement("SELECT next_offset FROM ledger_offsets "
-                        + "WHERE consumer_group = ? AND topic = ? AND partition = ?")) {
-            for (TopicPartition partition : partitions) {
-                select.setString(1, group);
-                select.setString(2, partition.topic());
-                select.setInt(3, partition.partition());
-                try (ResultSet row = select.executeQuery()) {
-                    if (row.next()) {
-                        next.put(partition, row.getLong(1));
-                    }
-                }
-            }
-        }
-        return next;
+    private static String withoutNul(String text) {
+        return text == null ? null : text.replace("\u0000", "");
     }
 }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
+import javax.sql.DataSource;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.Consumer;
@@ -11,13 +13,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 import io.orderguarantees.billing.BillingRetries;
 import io.orderguarantees.billing.OrderDecoder;
 import io.orderguarantees.billing.PoisonRecordException;
 import io.orderguarantees.operate.DashboardEvent;
 import io.orderguarantees.operate.DashboardEvents;
+import io.orderguarantees.shared.StoredOffsets;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -36,21 +38,22 @@ public class LedgerBilling implements KafkaConsumerRebalanceListener {
 
     public static final String CHANNEL = "billing-ledger";
     public static final String PIPELINE = "ledger";
-    private static final Logger LOG = Logger.getLogger(LedgerBilling.class);
 
     private final Ledger ledger;
     private final OrderDecoder decoder;
     private final BillingRetries retries;
     private final LedgerMetrics metrics;
     private final DashboardEvents events;
+    private final DataSource dataSource;
 
     LedgerBilling(Ledger ledger, OrderDecoder decoder, BillingRetries retries, LedgerMetrics metrics,
-            DashboardEvents events) {
+            DashboardEvents events, DataSource dataSource) {
         this.ledger = ledger;
         this.decoder = decoder;
         this.retries = retries;
         this.metrics = metrics;
         this.events = events;
+        this.dataSource = dataSource;
     }
 
     @Incoming(CHANNEL)
@@ -87,19 +90,9 @@ public class LedgerBilling implements KafkaConsumerRebalanceListener {
         }
     }
 
-    /**
-     * On the polling thread, before the first fetch of a newly assigned partition: start where the ledger says. A
-     * partition without a row starts at the earliest offset (nothing is committed to Kafka); if the database cannot be
-     * read, the same: slower, never wrong, since every batch's transaction skips what the ledger already has.
-     */
+    /** On assignment, each new partition starts where the ledger says ({@link StoredOffsets#seek}). */
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        try {
-            ledger.nextOffsets(CHANNEL, List.copyOf(partitions)).forEach(consumer::seek);
-        } catch (java.sql.SQLException | RuntimeException e) {
-            LOG.warnf("The ledger's offsets could not be read (%s): %s start from the earliest offset, and the ledger "
-                    + "skips what it already has", e.toString(), partitions);
-            partitions.forEach(p -> consumer.seekToBeginning(List.of(p)));
-        }
+        Ledger.OFFSETS.seek(consumer, dataSource, CHANNEL, partitions);
     }
 }

@@ -23,8 +23,12 @@ import io.orderguarantees.billing.Invoice;
 @ApplicationScoped
 public class LedgerQueries {
 
+    /**
+     * {@code refusedDuplicates}: records of an order already billed (retries, producer retries, other clients'
+     * copies), of which {@code conflictingDuplicates} carried another customer or amount under the same id.
+     */
     public record Summary(String pipeline, long invoices, long distinctOrders, long duplicates, BigDecimal totalAmount,
-            long refusedDuplicates, long rejected) {
+            long refusedDuplicates, long conflictingDuplicates, long rejected) {
     }
 
     public record Page(List<Invoice> invoices, String next) {
@@ -39,7 +43,8 @@ public class LedgerQueries {
     public Summary summary() throws SQLException {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement("SELECT coalesce(sum(invoices), 0), "
-                        + "coalesce(sum(amount), 0), coalesce(sum(duplicates), 0), coalesce(sum(rejected), 0) "
+                        + "coalesce(sum(amount), 0), coalesce(sum(duplicates), 0), coalesce(sum(rejected), 0), "
+                        + "(SELECT count(*) FROM ledger_duplicates WHERE conflicting) "
                         + "FROM ledger_offsets WHERE consumer_group = ?")) {
             select.setString(1, LedgerBilling.CHANNEL);
             try (ResultSet row = select.executeQuery()) {
@@ -47,7 +52,7 @@ public class LedgerQueries {
                 long invoices = row.getLong(1);
                 // order_id is the invoices' primary key: every invoice is of a distinct order, none billed twice.
                 return new Summary(LedgerBilling.PIPELINE, invoices, invoices, 0, row.getBigDecimal(2), row.getLong(3),
-                        row.getLong(4));
+                        row.getLong(5), row.getLong(4));
             }
         }
     }

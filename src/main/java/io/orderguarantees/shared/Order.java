@@ -21,14 +21,17 @@ public record Order(
         // Goes into URLs (the async Location) and logs: a letter or digit first, then letters, digits and ._:-
         @Pattern(regexp = ORDER_ID, message = "must be 1 to 128 of A-Z a-z 0-9 . _ : - (starting with a letter or "
                 + "digit)") String orderId,
-        @NotBlank @Size(max = 128) String customerId,
-        @NotBlank @Size(max = 1024) String item,
+        // No control characters (NUL above all): they travel into logs and into the ledger, which cannot store NUL.
+        @NotBlank @Size(max = 128) @Pattern(regexp = NO_CONTROL, message = NO_CONTROL_MESSAGE) String customerId,
+        @NotBlank @Size(max = 1024) @Pattern(regexp = NO_CONTROL, message = NO_CONTROL_MESSAGE) String item,
         @NotNull @Min(1) @Max(MAX_QUANTITY) Integer quantity,
         // Bounded scale and precision: 1e-100000000 passes a minimum, and every later sum would rescale by 10^10^8.
         @NotNull @DecimalMin("0") @Digits(integer = 12, fraction = 4) BigDecimal unitPrice) {
 
     public static final String ORDER_ID = "[A-Za-z0-9][A-Za-z0-9._:-]{0,127}";
     public static final long MAX_QUANTITY = 1_000_000;
+    static final String NO_CONTROL = "[^\\p{Cntrl}]*";
+    static final String NO_CONTROL_MESSAGE = "must not contain control characters";
 
     /** The same order, with a generated {@code orderId} when the client gave none. */
     public Order withIdAssigned() {

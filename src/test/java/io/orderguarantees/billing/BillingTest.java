@@ -111,6 +111,30 @@ class BillingTest {
     }
 
     @Test
+    void aCustomersInvoicesComeAPageAtATimeByTheirLinkHeader() {
+        String customer = "c-" + UUID.randomUUID();
+        given().contentType("text/plain; charset=UTF-8")
+                .body(customer + ":Mobile,100\n" + customer + ":Computer,1500\n" + customer + ":Notebook,99")
+                .post("/orders/lines").then().statusCode(201);
+        awaitInvoices("exactly-once", customer, 3);
+
+        var first = given().queryParam("customerId", customer).queryParam("limit", 2)
+                .get("/billing/exactly-once/invoices").then().statusCode(200).extract();
+        String next = first.header("Link").replaceAll("^<([^>]*)>; rel=\"next\"$", "$1");
+        var second = given().urlEncodingEnabled(false).get(next).then().statusCode(200).extract();
+
+        assertThat(first.jsonPath().getList("amount", BigDecimal.class))
+                .usingComparatorForType(BigDecimal::compareTo, BigDecimal.class)
+                .containsExactly(new BigDecimal("100"), new BigDecimal("1500"));
+        assertThat(second.jsonPath().getList("amount", BigDecimal.class))
+                .usingComparatorForType(BigDecimal::compareTo, BigDecimal.class)
+                .containsExactly(new BigDecimal("99"));
+        assertThat(second.header("Link")).as("a page that is not full is the last").isNull();
+        given().queryParam("after", "two").get("/billing/exactly-once/invoices").then().statusCode(400)
+                .body("errors[0].field", equalTo("after"));
+    }
+
+    @Test
     void theSummaryCountsInvoicesDistinctOrdersAndDuplicatesFromTheTopic() {
         String customer = placeOrder("Desk", 1, "250");
         awaitInvoices("exactly-once", customer, 1);

@@ -35,7 +35,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
-import io.orderguarantees.billing.TopicReader;
+import io.orderguarantees.testsupport.TopicReader;
 import io.orderguarantees.testsupport.DevMode;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 
@@ -307,8 +307,13 @@ class DevModeIT {
 
     private static void awaitLog(DevMode dev, String text, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!dev.log().contains(text)) {
-            boolean startFailed = !text.equals(STARTUP_FAILED) && dev.log().contains(STARTUP_FAILED);
+        long failedAt = 0;
+        for (String log = dev.log(); !log.contains(text); log = dev.log()) {
+            // The failure's first line comes before its stack trace, which may name the cause: a moment more for it.
+            if (failedAt == 0 && !text.equals(STARTUP_FAILED) && log.contains(STARTUP_FAILED)) {
+                failedAt = System.nanoTime();
+            }
+            boolean startFailed = failedAt != 0 && System.nanoTime() - failedAt > 2_000_000_000L;
             if (System.nanoTime() > deadline || startFailed) {
                 throw new AssertionError("dev mode never said '" + text + "': " + dev.reason());
             }

@@ -27,8 +27,8 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 /**
  * Another producer takes the {@code orders-tx} producer's transactional id, as a second instance started with the
- * same instance id would: the service's producer is fenced for good. A batch is then answered 503 (not written, retry
- * after a restart), not 422 "refused for good", and liveness goes DOWN so that the instance is restarted. Its own
+ * same instance id would: the service's producer is fenced for good. A batch is then answered 503 (outcome unknown:
+ * retry after a restart), not 422 "refused for good", and liveness goes DOWN so that the instance is restarted. Its own
  * profile: the fenced producer stays broken for the rest of this application's life.
  */
 @QuarkusTest
@@ -61,6 +61,7 @@ class FencedBatchProducerTest {
         for (int i = 0; i < 3; i++) {
             given().contentType(ContentType.JSON).body(batch()).when().post("/orders/batch")
                     .then().statusCode(503).contentType("application/problem+json")
+                    .body("type", equalTo("/problems/outcome-unknown"))
                     .body("detail", containsString("fenced"));
         }
 

@@ -148,6 +148,15 @@ class IdempotencyTest {
         assertThat(recordsOf(before, key + "-0") + recordsOf(before, key + "-1")).isEqualTo(2);
     }
 
+    @Test
+    void anIdPublishedOnItsOwnCannotComeBackInABatch() {
+        String id = "single-" + UUID.randomUUID();
+        post(order(id, "Pen"), null, "sync").then().statusCode(201);
+
+        given().contentType(ContentType.JSON).body("[" + order(id, "Pen") + "]").post("/orders/batch").then()
+                .statusCode(409).body("type", org.hamcrest.Matchers.equalTo("/problems/order-id-conflict"));
+    }
+
     private static io.restassured.response.Response post(String body, String key, String send) {
         var request = given().contentType(ContentType.JSON).queryParam("send", send).body(body);
         return (key == null ? request : request.header("Idempotency-Key", key)).post("/orders");

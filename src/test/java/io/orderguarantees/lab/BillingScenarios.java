@@ -34,7 +34,7 @@ final class BillingScenarios {
     private static final int PARTITIONS = 3;
 
     /** One scenario's topics and groups, and the service settings that point the pipelines at them. */
-    private record Billing(String prefix) {
+    record Billing(String prefix) {
 
         String orders() {
             return prefix + "-orders";
@@ -48,6 +48,10 @@ final class BillingScenarios {
             return prefix + "-" + pipeline.channel();
         }
 
+        String ledgerGroup() {
+            return prefix + "-billing-ledger";
+        }
+
         List<String> groups() {
             return Arrays.stream(Pipeline.values()).map(this::group).toList();
         }
@@ -59,6 +63,11 @@ final class BillingScenarios {
                 config.put("mp.messaging.incoming." + pipeline.channel() + ".group.id", group(pipeline));
                 config.put("mp.messaging.outgoing.invoices-" + pipeline.id() + ".topic", invoices(pipeline));
             }
+            // the ledger bills the scenario's orders too, in its own group; the lab's database keeps every scenario's
+            // ledger (order ids are the scenario's prefix and a number)
+            config.put("mp.messaging.incoming.billing-ledger.topic", orders());
+            config.put("mp.messaging.incoming.billing-ledger.group.id", ledgerGroup());
+            config.put("mp.messaging.outgoing.orders-acks-all.topic", orders());
             // so that the lab can see which instance got which partitions
             config.put("quarkus.log.category.\"org.apache.kafka.clients.consumer.internals\".level", "INFO");
             return config;
@@ -78,7 +87,7 @@ final class BillingScenarios {
         this.orders = orders;
     }
 
-    private Billing fresh() {
+    Billing fresh() {
         Billing billing = new Billing("lab-b" + ++run);
         List<String> topics = new ArrayList<>(List.of(billing.orders()));
         Arrays.stream(Pipeline.values()).map(billing::invoices).forEach(topics::add);
@@ -209,8 +218,7 @@ final class BillingScenarios {
         long start = System.nanoTime();
         Billing billing = fresh();
         progress.say("brokers: kill -9 of a follower, then of the leader, under acks=all and billing");
-        Map<String, String> config = new HashMap<>(billing.config());
-        config.put("mp.messaging.outgoing.orders-acks-all.topic", billing.orders());
+        Map<String, String> config = billing.config();
         List<String> orderIds = orderIds(billing);
         List<String> invalid = new ArrayList<>();
         Map<String, String> answers = new ConcurrentHashMap<>();
@@ -300,7 +308,7 @@ final class BillingScenarios {
      * would: an instance whose liveness is DOWN (a channel that failed and stopped, as exactly-once does rather than
      * skip a batch) is killed and started again with its instance id, and {@code notes} says so.
      */
-    private void awaitCaughtUp(Billing billing, Map<String, ServiceProcess> instances, List<String> notes) {
+    void awaitCaughtUp(Billing billing, Map<String, ServiceProcess> instances, List<String> notes) {
         String[] lag = { "" };
         if (!LabKafka.within(Duration.ofSeconds(240), () -> {
             instances.replaceAll((instance, service) -> live(service) ? service : restarted(billing, instance, service,
@@ -356,7 +364,7 @@ final class BillingScenarios {
         }
     }
 
-    private List<LabResult> count(Billing billing, Set<String> acknowledged, String scenario, String fault, long start,
+    List<LabResult> count(Billing billing, Set<String> acknowledged, String scenario, String fault, long start,
             List<String> invalid, List<String> notes, Pipeline... pipelines) {
         List<LabResult> results = new ArrayList<>();
         for (Pipeline pipeline : pipelines) {

@@ -76,6 +76,8 @@ public final class Lab {
             results.addAll(new ProducerScenarios(kafka, progress, settings.orders()).run(producerSpecs(settings.full())));
             BillingScenarios billing = new BillingScenarios(kafka, progress, settings.orders());
             results.addAll(guarded("kill -9 mid-stream", kafka, progress, billing::killMidStream));
+            results.addAll(guarded("retrying client", kafka, progress,
+                    new RetryScenario(billing, kafka, progress, settings.orders())::run));
             if (settings.full()) {
                 results.addAll(guarded("crash points", kafka, progress, billing::crashPoints));
                 results.addAll(guarded("scale-out", kafka, progress, billing::scaleOut));

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
  */
 class LabIT {
 
+    private static final String RETRYING_CLIENT = "retrying client";
+
     @Test
     void noGuaranteeIsBrokenUnderRealFaultsAndEveryFaultHappened() {
         Lab.Settings settings = Lab.Settings.fromSystemProperties();
@@ -21,11 +23,18 @@ class LabIT {
                 .as(r.scenario() + ": " + r.note()).isTrue());
         assertThat(results).filteredOn(r -> r.setting().startsWith("acks=all")).isNotEmpty()
                 .allSatisfy(r -> assertThat(r.lost()).as(r.scenario()).isZero());
+        // A client's retry is a second record: the topic pipelines promise nothing per order id, only per record, and
+        // their rows of the retrying-client scenario show what that costs. The ledger promises it per order id.
         assertThat(results).filteredOn(r -> r.setting().equals("exactly-once")).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.lost()).as(r.scenario()).isZero())
+                .filteredOn(r -> !r.scenario().startsWith(RETRYING_CLIENT))
+                .allSatisfy(r -> assertThat(r.duplicated()).as(r.scenario()).isZero());
+        assertThat(results).filteredOn(r -> r.setting().equals("ledger")).isNotEmpty()
                 .allSatisfy(r -> assertThat(List.of(r.lost(), r.duplicated())).as(r.scenario()).containsOnly(0));
         assertThat(results).filteredOn(r -> r.setting().equals("at-least-once")).isNotEmpty()
                 .allSatisfy(r -> assertThat(r.lost()).as(r.scenario()).isZero());
         assertThat(results).filteredOn(r -> r.setting().equals("at-most-once")).isNotEmpty()
+                .filteredOn(r -> !r.scenario().startsWith(RETRYING_CLIENT))
                 .allSatisfy(r -> assertThat(r.duplicated()).as(r.scenario()).isZero());
         assertThat(settings.output().resolve("results.json")).exists();
         assertThat(settings.output().resolve("results.md")).exists();

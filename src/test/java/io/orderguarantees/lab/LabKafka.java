@@ -23,7 +23,7 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 
-import io.orderguarantees.billing.TopicReader;
+import io.orderguarantees.testsupport.TopicReader;
 import io.orderguarantees.testsupport.KafkaCluster;
 import io.restassured.path.json.JsonPath;
 

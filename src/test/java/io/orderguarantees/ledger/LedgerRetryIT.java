@@ -26,7 +26,7 @@ import org.apache.kafka.common.utils.Utils;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
-import io.orderguarantees.billing.TopicReader;
+import io.orderguarantees.testsupport.TopicReader;
 import io.orderguarantees.testsupport.Folders;
 import io.orderguarantees.testsupport.KafkaCluster;
 import io.orderguarantees.testsupport.ServiceProcess;

@@ -109,8 +109,28 @@ class LedgerWriteTest {
     }
 
     @Test
+    void anotherOrderUnderABilledIdIsRefusedAndFlaggedConflicting() throws Exception {
+        ledger.write(GROUP, List.of(Ledger.Entry.billable("orders", 2, 0, order("reused-1"))));
+        Ledger.Written other = ledger.write(GROUP, List.of(Ledger.Entry.billable("orders", 2, 1,
+                new Order("reused-1", "c-2", "Ink", 3, new BigDecimal("9.99")))));
+
+        assertThat(other.invoices()).isZero();
+        assertThat(single("SELECT count(*) FROM ledger_duplicates WHERE conflicting")).isEqualTo(1);
+    }
+
+    @Test
+    void aPriceWrittenWithAHugeScaleIsStoredAtTheLedgersScale() throws Exception {
+        // 0E-100000 passes @Digits(fraction = 4): it is 0; PostgreSQL cannot store a scale of 100000.
+        Ledger.Written written = ledger.write(GROUP, List.of(Ledger.Entry.billable("orders", 0, 0,
+                new Order("scale-1", "c-1", "Pen", 2, new BigDecimal("0E-100000")))));
+
+        assertThat(written.invoices()).isEqualTo(1);
+        assertThat(single("SELECT count(*) FROM ledger_invoices WHERE amount = 0")).isEqualTo(1);
+    }
+
+    @Test
     void aRecordThatIsNoOrderIsRejectedInTheSameTransaction() throws Exception {
-        ledger.write(GROUP, List.of(Ledger.Entry.rejected("orders", 0, 0, "empty value", "")));
+        ledger.write(GROUP, List.of(Ledger.Entry.rejected("orders", 0, 0, "not JSON: 'a\u0000b'", "a\u0000b")));
 
         assertThat(count("ledger_rejected")).isEqualTo(1);
         assertThat(nextOffset(0)).isEqualTo(1);

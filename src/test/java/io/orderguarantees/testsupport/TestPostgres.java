@@ -11,13 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.orderguarantees.devdatabase.PrivatePostgres;
 
 /**
- * The tests' PostgreSQL: one real server per test JVM ({@link PrivatePostgres} in {@code target/test-postgres}, from
+ * The tests' PostgreSQL: one real server per test JVM ({@link PrivatePostgres} in {@code target/test-postgres/<pid>}, from
  * the machine's binaries), with a fresh database for each Quarkus test application and each Kafka cluster of the
  * integration tests, so that no test sees another's ledger.
  */
 public final class TestPostgres {
 
-    private static final Path FOLDER = Path.of("target", "test-postgres");
+    /** One folder per test JVM: the surefire JVM's server may still be stopping when the failsafe JVM starts its own. */
+    private static final Path FOLDERS = Path.of("target", "test-postgres");
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static final Map<String, Map<String, String>> BY_CLUSTER = new ConcurrentHashMap<>();
     private static PrivatePostgres server;
@@ -51,8 +52,9 @@ public final class TestPostgres {
 
     public static synchronized PrivatePostgres server() {
         if (server == null) {
-            Folders.deleteRecursively(FOLDER);
-            server = PrivatePostgres.start(FOLDER, Ports.free(), ProcessHandle.current());
+            Path folder = FOLDERS.resolve(String.valueOf(ProcessHandle.current().pid()));
+            Folders.deleteRecursively(folder);
+            server = PrivatePostgres.start(folder, Ports.free(), ProcessHandle.current());
         }
         return server;
     }

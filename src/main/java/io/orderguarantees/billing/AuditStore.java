@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.common.TopicPartition;
 
+import io.orderguarantees.shared.Jdbc;
 import io.orderguarantees.shared.StoredOffsets;
 
 /**
@@ -40,19 +41,13 @@ public class AuditStore {
     }
 
     void write(String group, List<Entry> batch) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                for (var partition : StoredOffsets.byPartition(batch,
-                        e -> new TopicPartition(e.topic(), e.partition())).entrySet()) {
-                    write(connection, group, partition.getKey(), partition.getValue());
-                }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
+        Jdbc.inTransaction(dataSource, connection -> {
+            for (var partition : StoredOffsets.byPartition(batch,
+                    e -> new TopicPartition(e.topic(), e.partition())).entrySet()) {
+                write(connection, group, partition.getKey(), partition.getValue());
             }
-        }
+            return null;
+        });
     }
 
     private static void write(Connection connection, String group, TopicPartition partition, List<Entry> records)

@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
 
 import org.apache.kafka.common.TopicPartition;
 
+import io.orderguarantees.shared.Jdbc;
 import io.orderguarantees.shared.Order;
 import io.orderguarantees.shared.StoredOffsets;
 
@@ -74,17 +75,7 @@ public class Ledger {
     public Written write(String group, List<Entry> batch) throws SQLException {
         Map<TopicPartition, List<Entry>> byPartition = StoredOffsets.byPartition(batch,
                 e -> new TopicPartition(e.topic(), e.partition()));
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                Written written = write(connection, group, byPartition);
-                connection.commit();
-                return written;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        }
+        return Jdbc.inTransaction(dataSource, connection -> write(connection, group, byPartition));
     }
 
     private static Written write(Connection connection, String group, Map<TopicPartition, List<Entry>> byPartition)

@@ -3,17 +3,15 @@ package io.orderguarantees.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 
-import org.flywaydb.core.Flyway;
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import io.orderguarantees.testsupport.TestPostgres;
 
@@ -28,11 +26,7 @@ class AuditStoreTest {
     @BeforeEach
     void freshDatabase() {
         database = TestPostgres.newDatabase();
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(database.get("quarkus.datasource.jdbc.url"));
-        dataSource.setUser(database.get("quarkus.datasource.username"));
-        dataSource.setPassword(database.get("quarkus.datasource.password"));
-        Flyway.configure().dataSource(dataSource).load().migrate();
+        DataSource dataSource = TestPostgres.migratedDatabase(database);
         store = new AuditStore(dataSource);
     }
 
@@ -71,10 +65,6 @@ class AuditStoreTest {
     }
 
     private long single(String sql) throws SQLException {
-        try (Connection connection = TestPostgres.connect(database);
-                ResultSet row = connection.createStatement().executeQuery(sql)) {
-            row.next();
-            return row.getLong(1);
-        }
+        return TestPostgres.single(database, sql);
     }
 }

@@ -174,11 +174,7 @@ class LedgerTest {
     }
 
     private static long single(String sql) throws SQLException {
-        try (Connection connection = TestPostgres.connect(database());
-                ResultSet row = connection.createStatement().executeQuery(sql)) {
-            row.next();
-            return row.getLong(1);
-        }
+        return TestPostgres.single(database(), sql);
     }
 
     /** Closes the service's database to new connections and ends its sessions, or opens it again. */

@@ -3,8 +3,6 @@ package io.orderguarantees.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.LongStream;
 
-import org.flywaydb.core.Flyway;
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import io.orderguarantees.shared.Order;
 import io.orderguarantees.testsupport.TestPostgres;
@@ -36,11 +34,7 @@ class LedgerWriteTest {
     @BeforeEach
     void freshLedger() {
         database = TestPostgres.newDatabase();
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(database.get("quarkus.datasource.jdbc.url"));
-        dataSource.setUser(database.get("quarkus.datasource.username"));
-        dataSource.setPassword(database.get("quarkus.datasource.password"));
-        Flyway.configure().dataSource(dataSource).load().migrate();
+        DataSource dataSource = TestPostgres.migratedDatabase(database);
         ledger = new Ledger(dataSource);
     }
 
@@ -155,10 +149,6 @@ class LedgerWriteTest {
     }
 
     private long single(String sql) throws SQLException {
-        try (Connection connection = TestPostgres.connect(database);
-                ResultSet row = connection.createStatement().executeQuery(sql)) {
-            row.next();
-            return row.getLong(1);
-        }
+        return TestPostgres.single(database, sql);
     }
 }

@@ -3,10 +3,16 @@ package io.orderguarantees.testsupport;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import io.orderguarantees.devdatabase.PrivatePostgres;
 
@@ -48,6 +54,25 @@ public final class TestPostgres {
     public static Connection connect(Map<String, String> database) throws SQLException {
         return DriverManager.getConnection(database.get("quarkus.datasource.jdbc.url"),
                 database.get("quarkus.datasource.username"), database.get("quarkus.datasource.password"));
+    }
+
+    /** A data source on a new database, its schema migrated as the service migrates it (Flyway). */
+    public static DataSource migratedDatabase(Map<String, String> database) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(database.get("quarkus.datasource.jdbc.url"));
+        dataSource.setUser(database.get("quarkus.datasource.username"));
+        dataSource.setPassword(database.get("quarkus.datasource.password"));
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        return dataSource;
+    }
+
+    /** The first column of the first row of a query, as a number. */
+    public static long single(Map<String, String> database, String sql) throws SQLException {
+        try (Connection connection = connect(database);
+                ResultSet row = connection.createStatement().executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        }
     }
 
     public static synchronized PrivatePostgres server() {

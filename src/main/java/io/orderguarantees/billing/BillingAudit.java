@@ -25,7 +25,8 @@ import org.eclipse.microprofile.config.Config;
 @ApplicationScoped
 public class BillingAudit {
 
-    public record Summary(String pipeline, long invoices, long distinctOrders, long duplicates, BigDecimal totalAmount) {
+    public record Summary(String pipeline, long invoices, long distinctOrders, long duplicates,
+            BigDecimal totalAmount) {
     }
 
     public record DeadLetter(int partition, long offset, String key, String value, String reason, String sourceTopic,
@@ -128,7 +129,8 @@ public class BillingAudit {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement("SELECT partition, \"offset\", key, value, "
                         + "reason, source_topic, source_partition, source_offset FROM audit_dead_letters "
-                        + "WHERE topic = ? AND (partition, \"offset\") > (?, ?) ORDER BY partition, \"offset\" LIMIT ?")) {
+                        + "WHERE topic = ? AND (partition, \"offset\") > (?, ?) "
+                        + "ORDER BY partition, \"offset\" LIMIT ?")) {
             Position from = after.orElse(Position.START);
             select.setString(1, DeadLetters.TOPIC);
             select.setInt(2, from.partition());

@@ -230,7 +230,8 @@ public class OrderResource {
         }
         return acknowledged(claim.attempt())
                 .map(delivered -> Response.status(Response.Status.CREATED).entity(IntStream.range(0, orders.size())
-                        .mapToObj(i -> SendReceipt.of(orders.get(i).orderId(), delivered.get(i), Acks.ALL, SendStyle.SYNC))
+                        .mapToObj(i -> SendReceipt.of(orders.get(i).orderId(), delivered.get(i), Acks.ALL,
+                                SendStyle.SYNC))
                         .toList()).build());
     }
 

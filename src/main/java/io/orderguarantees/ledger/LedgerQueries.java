@@ -73,8 +73,8 @@ public class LedgerQueries {
             List<Invoice> invoices = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    invoices.add(new Invoice(rows.getString(1), rows.getString(2), rows.getBigDecimal(3), rows.getInt(4),
-                            rows.getLong(5), LedgerBilling.PIPELINE));
+                    invoices.add(new Invoice(rows.getString(1), rows.getString(2), rows.getBigDecimal(3),
+                            rows.getInt(4), rows.getLong(5), LedgerBilling.PIPELINE));
                 }
             }
             boolean more = invoices.size() > limit;

@@ -111,12 +111,14 @@ class DevModeIT {
                         .extracting(r -> orderId(r.value())).containsExactlyInAnyOrder("dev-first", "dev-second");
             }
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ledgerOrderIds())
-                    .as("the ledger, read with SQL, bills both orders once").containsExactly("dev-first", "dev-second"));
+                    .as("the ledger, read with SQL, bills both orders once")
+                    .containsExactly("dev-first", "dev-second"));
 
             List<ProcessHandle> left = dev.stop();
             assertThat(left).as("processes that outlived dev mode by 30 s").isEmpty();
             assertThat(kafka.isAlive()).as("the dev broker ends with dev mode").isFalse();
-            assertThat(ProcessHandle.of(postgres).map(ProcessHandle::isAlive)).as("the dev PostgreSQL ends with dev mode")
+            assertThat(ProcessHandle.of(postgres).map(ProcessHandle::isAlive))
+                    .as("the dev PostgreSQL ends with dev mode")
                     .isNotEqualTo(Optional.of(true));
             writeReport(startup, reload);
         }

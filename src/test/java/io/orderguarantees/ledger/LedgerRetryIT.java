@@ -77,7 +77,8 @@ class LedgerRetryIT {
 
                 // The client: the same orderId again, on every 503 or timeout, until it is acknowledged.
                 Answer retried = await().atMost(Duration.ofSeconds(90))
-                        .pollInterval(Duration.ofMillis(500)).until(() -> post(service, id), r -> r.statusCode() == 201);
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> post(service, id), r -> r.statusCode() == 201);
 
                 await().atMost(Duration.ofSeconds(60)).until(() -> invoices(ledger, id) >= 1);
                 Thread.sleep(3_000);
@@ -113,7 +114,8 @@ class LedgerRetryIT {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/orders"))
                     .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"orderId\":\"" + orderId + "\",\"customerId\":\"" + CUSTOMER + "\","
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"orderId\":\"" + orderId + "\",\"customerId\":\""
+                            + CUSTOMER + "\","
                             + "\"item\":\"Pen\",\"quantity\":1,\"unitPrice\":2}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body());

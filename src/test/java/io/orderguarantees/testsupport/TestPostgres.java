@@ -17,13 +17,14 @@ import org.postgresql.ds.PGSimpleDataSource;
 import io.orderguarantees.devdatabase.PrivatePostgres;
 
 /**
- * The tests' PostgreSQL: one real server per test JVM ({@link PrivatePostgres} in {@code target/test-postgres/<pid>}, from
+ * The tests' PostgreSQL: one real server per test JVM ({@link PrivatePostgres} in
+ * {@code target/test-postgres/<pid>}, from
  * the machine's binaries), with a fresh database for each Quarkus test application and each Kafka cluster of the
  * integration tests, so that no test sees another's ledger.
  */
 public final class TestPostgres {
 
-    /** One folder per test JVM: the surefire JVM's server may still be stopping when the failsafe JVM starts its own. */
+    /** A folder per test JVM: the surefire JVM's server may still be stopping when the failsafe JVM starts its own. */
     private static final Path FOLDERS = Path.of("target", "test-postgres");
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static final Map<String, Map<String, String>> BY_CLUSTER = new ConcurrentHashMap<>();

@@ -21,8 +21,8 @@ import io.orderguarantees.testsupport.ServiceProcess;
 
 /**
  * The benchmark: on one real cluster (three controllers, three brokers, RF 3, {@code min.insync.replicas=2}), the
- * bare Kafka producer against the service's Emitter channels, sync against async, HTTP end to end, and the three
- * billing pipelines, each variant interleaved with the one it is compared to. Writes {@code target/bench/} and
+ * bare Kafka producer against the service's Emitter channels, sync against async, HTTP end to end, the four
+ * billing pipelines and the audit's call time at two sizes, each variant interleaved with the one it is compared to. Writes {@code target/bench/} and
  * deletes the cluster's data afterwards.
  */
 public final class Bench {
@@ -38,24 +38,28 @@ public final class Bench {
             "%test.kafka.max.block.ms", "30000",
             "mp.messaging.incoming.billing-at-most-once.enabled", "false",
             "mp.messaging.incoming.billing-at-least-once.enabled", "false",
-            "mp.messaging.incoming.billing-exactly-once.enabled", "false");
+            "mp.messaging.incoming.billing-exactly-once.enabled", "false",
+            "mp.messaging.incoming.billing-ledger.enabled", "false",
+            // the audit copies every invoice topic into PostgreSQL: on two shared cores it would bill against them
+            "mp.messaging.incoming.billing-audit.enabled", "false");
 
     /**
      * @param publishOrders orders per async publish run
      * @param syncOrders orders per sync publish run (one round trip each)
      * @param httpRequests requests per HTTP run at concurrency 64 (a quarter of it at 16, an eighth at 1)
      * @param billingOrders orders on the billing topic
+     * @param auditInvoices the smaller of the audit's two sizes (the larger is ten times as many)
      * @param repeats interleaved repetitions of every variant
      */
     public record Settings(boolean full, int warmup, int publishOrders, int syncOrders, int httpRequests,
-            int billingOrders, int repeats, Path output) {
+            int billingOrders, int auditInvoices, int repeats, Path output) {
 
         /** {@code -Dbench.size=tiny|full}, as the Maven profile {@code bench} passes it. */
         public static Settings fromSystemProperties() {
             Path output = Path.of("target", "bench");
             return "full".equals(System.getProperty("bench.size", "tiny"))
-                    ? new Settings(true, 10_000, 50_000, 500, 4_000, 10_000, 3, output)
-                    : new Settings(false, 300, 1_000, 50, 160, 600, 1, output);
+                    ? new Settings(true, 10_000, 50_000, 500, 4_000, 10_000, 20_000, 3, output)
+                    : new Settings(false, 300, 1_000, 50, 160, 600, 1_000, 1, output);
         }
     }
 
@@ -104,6 +108,7 @@ public final class Bench {
             rows.addAll(http.run(rawSync.scenario(), rawSync.perSecond()));
             billing = new BillingThroughput(cluster, settings, progress);
             rows.addAll(billing.run());
+            rows.addAll(new AuditScaling(cluster, settings, progress).run());
             clusterBytes = Folders.diskUsage(folder);
             try (Admin admin = cluster.admin()) {
                 admin.deleteTopics(admin.listTopics().names().get(30, TimeUnit.SECONDS)).all().get(60,
@@ -138,6 +143,15 @@ public final class Bench {
         row(results, "billing exactly-once").ifPresent(r -> goals.put(
                 "exactly-once billing >= 0.5x at-least-once",
                 "%.2fx (%s)".formatted(r.ratio(), r.ratio() >= 0.5 ? "met" : "missed")));
+        row(results, BillingThroughput.LEDGER).ifPresent(r -> goals.put(
+                "ledger billing (PostgreSQL) >= 0.7x exactly-once (same run)",
+                "%.2fx (%s)".formatted(r.ratio(), r.ratio() >= 0.7 ? "met" : "missed")));
+        int small = results.settings().auditInvoices();
+        row(results, AuditScaling.scenario(small)).ifPresent(n -> row(results, AuditScaling.scenario(10 * small))
+                .ifPresent(tenN -> goals.put("audit summary call flat: p50 at %,d invoices <= 1.5x at %,d"
+                        .formatted(10 * small, small), "%.2f ms against %.2f ms: %.2fx (%s)".formatted(tenN.p50Ms(),
+                                n.p50Ms(), tenN.p50Ms() / n.p50Ms(), tenN.p50Ms() <= 1.5 * n.p50Ms() ? "met"
+                                        : "missed"))));
         row(results, "HTTP POST /orders acks=all send=sync, concurrency 64").ifPresent(r -> goals.put(
                 "HTTP sync acks=all at concurrency 64: p99 < 50 ms",
                 "p99 %.1f ms (%s)".formatted(r.p99Ms(), r.p99Ms() < 50 ? "met" : "missed")));

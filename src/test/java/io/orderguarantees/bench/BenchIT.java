@@ -15,8 +15,8 @@ class BenchIT {
         Bench.Settings settings = Bench.Settings.fromSystemProperties();
         Bench.Results results = Bench.run(settings);
 
-        assertThat(results.rows()).extracting(BenchRow::group).containsOnly("publish", "http", "billing");
-        assertThat(results.rows()).hasSize(10 + 6 + 3).allSatisfy(row -> {
+        assertThat(results.rows()).extracting(BenchRow::group).containsOnly("publish", "http", "billing", "audit");
+        assertThat(results.rows()).hasSize(10 + 6 + 4 + 2).allSatisfy(row -> {
             assertThat(row.perSecond()).as(row.scenario()).isPositive();
             assertThat(row.runs()).as(row.scenario()).isEqualTo(settings.repeats());
             assertThat(row.ratio()).as(row.scenario()).isNotNull().isPositive();

@@ -1,5 +1,9 @@
 package io.orderguarantees.bench;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,16 +32,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orderguarantees.testsupport.KafkaCluster;
 import io.orderguarantees.testsupport.Progress;
 import io.orderguarantees.testsupport.ServiceProcess;
+import io.orderguarantees.testsupport.TestPostgres;
 
 /**
  * Records per second of each billing pipeline on one pre-filled topic. Each run is a fresh service with that one
- * pipeline on, a fresh consumer group and a fresh invoice topic; its rate is read from the invoices' own
- * timestamps over the second half of what it billed, after the JIT has warmed up, so that the service's start
- * does not count.
+ * pipeline on, a fresh consumer group and a fresh invoice topic (the ledger: a fresh database); its rate is read from
+ * the invoices' own timestamps (the ledger: its rows counted with SQL) over the second half of what it billed, after
+ * the JIT has warmed up, so that the service's start does not count.
  */
 final class BillingThroughput {
 
     static final String TOPIC = "bench-billing";
+    static final String LEDGER = "billing ledger (PostgreSQL)";
     /** A pipeline as configured, or with one setting changed to show what limits it. */
     private record Variant(String name, String pipeline, Map<String, String> config) {
     }
@@ -45,7 +51,8 @@ final class BillingThroughput {
     private static final List<Variant> VARIANTS = List.of(
             new Variant("billing at-most-once", "at-most-once", Map.of()),
             new Variant("billing at-least-once", "at-least-once", Map.of()),
-            new Variant("billing exactly-once", "exactly-once", Map.of()));
+            new Variant("billing exactly-once", "exactly-once", Map.of()),
+            new Variant(LEDGER, "ledger", Map.of()));
 
     private final KafkaCluster cluster;
     private final Bench.Settings settings;
@@ -70,10 +77,14 @@ final class BillingThroughput {
         }
         List<BenchRow> rows = new ArrayList<>();
         List<Double> atLeastOnce = perSecond.get("billing at-least-once");
+        List<Double> exactlyOnce = perSecond.get("billing exactly-once");
         for (Variant variant : VARIANTS) {
             List<Double> samples = perSecond.get(variant.name());
-            rows.add(BenchRow.throughput("billing", variant.name(), target(variant.pipeline()), samples,
-                    "billing at-least-once", Stats.median(Stats.ratios(samples, atLeastOnce)),
+            // the ledger is what exactly-once is for outside Kafka: it is compared with the Kafka transactions
+            boolean ledger = variant.name().equals(LEDGER);
+            rows.add(BenchRow.throughput("billing", variant.name(), settings.billingOrders(), samples,
+                    ledger ? "billing exactly-once" : "billing at-least-once",
+                    Stats.median(Stats.ratios(samples, ledger ? exactlyOnce : atLeastOnce)),
                     String.join("; ", new LinkedHashSet<>(notes.get(variant.name())))));
         }
         return rows;
@@ -82,10 +93,6 @@ final class BillingThroughput {
     /** What did not add up: an order billed twice or not at all where no fault was injected. */
     List<String> problems() {
         return problems;
-    }
-
-    private int target(String pipeline) {
-        return settings.billingOrders();
     }
 
     private void prefill() throws Exception {
@@ -113,31 +120,57 @@ final class BillingThroughput {
     }
 
     private void bill(Variant variant, int rep) throws Exception {
-        String pipeline = variant.pipeline();
         int index = VARIANTS.indexOf(variant);
-        String invoices = "bench-invoices-%d-%d".formatted(index, rep);
-        try (Admin admin = cluster.admin()) {
-            admin.createTopics(List.of(new NewTopic(invoices, 3, (short) 3))).all().get(30, TimeUnit.SECONDS);
-        }
+        String channel = "billing-" + variant.pipeline();
         Map<String, String> config = new HashMap<>(Bench.SERVICE_CONFIG);
-        config.put("mp.messaging.incoming.billing-" + pipeline + ".enabled", "true");
-        config.put("mp.messaging.incoming.billing-" + pipeline + ".topic", TOPIC);
-        config.put("mp.messaging.incoming.billing-" + pipeline + ".group.id", "bench-%d-%d".formatted(index, rep));
-        config.put("mp.messaging.outgoing.invoices-" + pipeline + ".topic", invoices);
+        config.put("mp.messaging.incoming." + channel + ".enabled", "true");
+        config.put("mp.messaging.incoming." + channel + ".topic", TOPIC);
+        config.put("mp.messaging.incoming." + channel + ".group.id", "bench-%d-%d".formatted(index, rep));
         config.putAll(variant.config());
-        int target = target(pipeline);
-        List<ConsumerRecord<String, String>> billed;
-        try (ServiceProcess service = ServiceProcess.start("bench-billing-%d-%d".formatted(index, rep), "bench",
-                cluster.bootstrapServers(), config)) {
-            billed = read(invoices, target, Duration.ofMinutes(settings.full() ? 15 : 3));
-            // measured: a graceful stop would only wait out SmallRye's shutdown grace (two poll timeouts a channel)
-            service.kill();
+        int target = settings.billingOrders();
+        Duration timeout = Duration.ofMinutes(settings.full() ? 15 : 3);
+        Billed billed;
+        if (variant.name().equals(LEDGER)) {
+            Map<String, String> database = TestPostgres.newDatabase();
+            config.putAll(database);
+            try (ServiceProcess service = ServiceProcess.start("bench-billing-%d-%d".formatted(index, rep), "bench",
+                    cluster.bootstrapServers(), config)) {
+                billed = ledgerRows(database, target, timeout);
+                service.kill();
+            }
+        } else {
+            String invoices = "bench-invoices-%d-%d".formatted(index, rep);
+            try (Admin admin = cluster.admin()) {
+                admin.createTopics(List.of(new NewTopic(invoices, 3, (short) 3))).all().get(30, TimeUnit.SECONDS);
+            }
+            config.put("mp.messaging.outgoing.invoices-" + variant.pipeline() + ".topic", invoices);
+            try (ServiceProcess service = ServiceProcess.start("bench-billing-%d-%d".formatted(index, rep), "bench",
+                    cluster.bootstrapServers(), config)) {
+                billed = invoiceRecords(read(invoices, target, timeout), target);
+                // measured: a graceful stop would only wait out SmallRye's shutdown grace (two poll timeouts a channel)
+                service.kill();
+            }
         }
+        perSecond.computeIfAbsent(variant.name(), k -> new ArrayList<>()).add(billed.perSecond());
+        if (billed.distinct() != target || billed.duplicates() != 0) {
+            problems.add("%s run %d: %d distinct orders billed of %d, %d duplicates".formatted(variant.pipeline(),
+                    rep + 1, billed.distinct(), target, billed.duplicates()));
+        }
+        notes.computeIfAbsent(variant.name(), k -> new ArrayList<>()).add(billed.duplicates() == 0 ? "no duplicates"
+                : billed.duplicates() + " duplicates in run " + (rep + 1));
+        progress.say("billing run %d/%d: %s, %,d orders: %,.0f/s (second half), %d duplicates", rep + 1,
+                settings.repeats(), variant.name(), billed.distinct(), billed.perSecond(), billed.duplicates());
+    }
+
+    /** What a run billed: its rate over the second half of the orders, distinct orders, and second invoices. */
+    private record Billed(double perSecond, int distinct, int duplicates) {
+    }
+
+    /** The rate from the invoices' own timestamps, and the orders they bill. */
+    private Billed invoiceRecords(List<ConsumerRecord<String, String>> billed, int target) throws Exception {
         List<Long> timestamps = billed.stream().map(ConsumerRecord::timestamp).sorted().toList();
         int half = target / 2;
         double seconds = (timestamps.get(target - 1) - timestamps.get(half)) / 1000.0;
-        double rate = (target - 1 - half) / Math.max(seconds, 0.001);
-        perSecond.computeIfAbsent(variant.name(), k -> new ArrayList<>()).add(rate);
         Set<String> distinct = new HashSet<>();
         int duplicates = 0;
         for (ConsumerRecord<String, String> invoice : billed) {
@@ -145,14 +178,70 @@ final class BillingThroughput {
                 duplicates++;
             }
         }
-        if (distinct.size() != target || duplicates != 0) {
-            problems.add("%s run %d: %d distinct orders billed of %d, %d duplicates".formatted(pipeline, rep + 1,
-                    distinct.size(), target, duplicates));
+        return new Billed((target - 1 - half) / Math.max(seconds, 0.001), distinct.size(), duplicates);
+    }
+
+    /**
+     * Counts the ledger's invoice rows with SQL every 20 ms until {@code target} are there; the rate is taken between
+     * the moments the count crossed half and all of it (each interpolated between two counts). A second record of an
+     * order would be a refused duplicate row, never a second invoice.
+     */
+    private Billed ledgerRows(Map<String, String> database, int target, Duration timeout) throws Exception {
+        int half = target / 2;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        double halfAt = Double.NaN;
+        long before = 0;
+        long beforeAt = System.nanoTime();
+        try (Connection connection = awaitConnection(database, deadline)) {
+            while (true) {
+                long count = single(connection, "SELECT count(*) FROM ledger_invoices");
+                long at = System.nanoTime();
+                if (Double.isNaN(halfAt) && count >= half) {
+                    halfAt = crossing(half, before, beforeAt, count, at);
+                }
+                if (count >= target) {
+                    double seconds = (crossing(target, before, beforeAt, count, at) - halfAt) / 1e9;
+                    return new Billed((target - half) / Math.max(seconds, 0.001), (int) count,
+                            (int) single(connection, "SELECT count(*) FROM ledger_duplicates"));
+                }
+                if (at > deadline) {
+                    throw new IllegalStateException("ledger: " + count + " of " + target + " invoices within "
+                            + timeout);
+                }
+                before = count;
+                beforeAt = at;
+                Thread.sleep(20);
+            }
         }
-        notes.computeIfAbsent(variant.name(), k -> new ArrayList<>()).add(duplicates == 0 ? "no duplicates"
-                : duplicates + " duplicates in run " + (rep + 1));
-        progress.say("billing run %d/%d: %s, %,d invoices: %,.0f/s (second half), %d duplicates", rep + 1,
-                settings.repeats(), variant.name(), billed.size(), rate, duplicates);
+    }
+
+    /** When the count passed {@code mark}, assuming a steady rate between two counts. */
+    private static double crossing(long mark, long before, long beforeAt, long count, long at) {
+        return count == before ? at : beforeAt + (double) (mark - before) / (count - before) * (at - beforeAt);
+    }
+
+    /** The service creates the schema at start (Flyway); until then there is nothing to count. */
+    private static Connection awaitConnection(Map<String, String> database, long deadline) throws Exception {
+        Connection connection = TestPostgres.connect(database);
+        while (true) {
+            try {
+                single(connection, "SELECT count(*) FROM ledger_invoices");
+                return connection;
+            } catch (SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    connection.close();
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static long single(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        }
     }
 
     /** Reads the invoice topic, read_committed, until {@code target} invoices are there. */

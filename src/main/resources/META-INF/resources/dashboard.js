@@ -1,6 +1,25 @@
 // The dashboard: sends orders through the HTTP API and follows /events (Server-Sent Events).
 const orders = new Map(); // orderId -> table row
 
+// Every call carries a bearer token with the roles order-writer, billing-auditor and operator. It comes from the page's
+// address (#token=..., kept for this tab and taken out of the address), else from dev mode's GET /dev/token, else the
+// user pastes one.
+async function token() {
+  const fragment = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fragment) {
+    sessionStorage.setItem('token', fragment);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  let stored = sessionStorage.getItem('token');
+  if (!stored) {
+    const dev = await fetch('/dev/token').catch(() => null);
+    stored = dev && dev.ok ? await dev.text() : prompt('A bearer token with the roles order-writer, billing-auditor and operator:');
+    if (stored) sessionStorage.setItem('token', stored.trim());
+  }
+  return sessionStorage.getItem('token');
+}
+const bearer = token().then(t => 'Bearer ' + t);
+
 function row(orderId) {
   let tr = orders.get(orderId);
   if (!tr) {
@@ -36,7 +55,8 @@ function billed(orderId, pipeline) {
 async function post(path, body, contentType) {
   const problem = document.getElementById('problem');
   problem.textContent = '';
-  const response = await fetch(path, { method: 'POST', headers: { 'Content-Type': contentType }, body });
+  const response = await fetch(path, { method: 'POST',
+    headers: { 'Content-Type': contentType, 'Authorization': await bearer }, body });
   const answer = await response.json();
   if (!response.ok) {
     problem.textContent = response.status + ' ' + answer.title + ': ' + answer.detail;
@@ -74,29 +94,54 @@ document.getElementById('send-batch').addEventListener('click', async () => {
   (receipts || []).forEach(r => receipt(r, 'ACKED'));
 });
 
-function follow() {
-  const feed = new EventSource('/events');
+// EventSource cannot send a header: the feed is read with fetch, one "data:" line per event, reconnecting on a break.
+async function follow() {
   const status = document.getElementById('feed-status');
-  feed.onerror = () => { status.textContent = 'live feed interrupted, reconnecting...'; status.dataset.state = 'error'; };
-  feed.onmessage = message => {
-    const event = JSON.parse(message.data);
-    if (event.type === 'connected') {
-      status.textContent = 'live';
-      status.dataset.state = 'open';
-    } else if (event.type === 'delivery' && orders.has(event.orderId)) {
-      show(event.orderId, { outcome: event.status, partition: event.partition ?? null, offset: event.offset ?? null });
-    } else if (event.type === 'invoice') {
-      const written = document.querySelector('#billing tr[data-pipeline="' + event.pipeline + '"] .written');
-      written.textContent = Number(written.textContent) + 1;
-      billed(event.orderId, event.pipeline);
-    } else if (event.type === 'billing') {
-      for (const p of event.pipelines) {
-        const tr = document.querySelector('#billing tr[data-pipeline="' + p.pipeline + '"]');
-        tr.querySelector('.invoices').textContent = p.invoices;
-        tr.querySelector('.duplicates').textContent = p.duplicates;
+  try {
+    const response = await fetch('/events', { headers: { 'Accept': 'text/event-stream', 'Authorization': await bearer } });
+    if (!response.ok) throw new Error(response.status + ' ' + response.statusText);
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the feed ended');
+      buffer += value;
+      const lines = buffer.split('\n');
+      buffer = lines.pop();
+      for (const line of lines.filter(l => l.startsWith('data:'))) {
+        try {
+          onEvent(JSON.parse(line.slice(5)));
+        } catch (error) {
+          console.error('dashboard event not shown', line, error); // one bad event never stops the feed
+        }
       }
-      document.getElementById('dead-letters').textContent = event.deadLetters;
     }
-  };
+  } catch (error) {
+    status.textContent = 'live feed interrupted (' + error.message + '), reconnecting...';
+    status.dataset.state = 'error';
+    setTimeout(follow, 2000);
+  }
+}
+
+function onEvent(event) {
+  const status = document.getElementById('feed-status');
+  if (event.type === 'connected') {
+    status.textContent = 'live';
+    status.dataset.state = 'open';
+  } else if (event.type === 'delivery' && orders.has(event.orderId)) {
+    show(event.orderId, { outcome: event.status, partition: event.partition ?? null, offset: event.offset ?? null });
+  } else if (event.type === 'invoice') {
+    const written = document.querySelector('#billing tr[data-pipeline="' + event.pipeline + '"] .written');
+    if (written) written.textContent = Number(written.textContent) + 1;
+    billed(event.orderId, event.pipeline);
+  } else if (event.type === 'billing') {
+    for (const p of event.pipelines) {
+      const tr = document.querySelector('#billing tr[data-pipeline="' + p.pipeline + '"]');
+      if (!tr) continue;
+      tr.querySelector('.invoices').textContent = p.invoices;
+      tr.querySelector('.duplicates').textContent = p.duplicates;
+    }
+    document.getElementById('dead-letters').textContent = event.deadLetters;
+  }
 }
 follow();

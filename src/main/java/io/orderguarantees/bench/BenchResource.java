@@ -1,5 +1,6 @@
 package io.orderguarantees.bench;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -13,6 +14,7 @@ import io.orderguarantees.intake.Acks;
 import io.orderguarantees.intake.SendStyle;
 import io.orderguarantees.shared.Problem;
 import io.orderguarantees.shared.ProblemException;
+import io.orderguarantees.shared.Roles;
 import io.orderguarantees.shared.TestOnly;
 import io.smallrye.common.annotation.Blocking;
 
@@ -22,6 +24,7 @@ import io.smallrye.common.annotation.Blocking;
  * OpenAPI document (built once, for every profile) does not mention it.
  */
 @Path("/bench")
+@RolesAllowed(Roles.OPERATOR)
 public class BenchResource {
 
     private final PublishBench bench;

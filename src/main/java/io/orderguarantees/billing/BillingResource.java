@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,6 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.orderguarantees.shared.Problem;
 import io.orderguarantees.shared.ProblemException;
+import io.orderguarantees.shared.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 
 /** The audit: what each pipeline billed, as its invoice topic holds it (read_committed), and the dead letters. */
@@ -29,15 +32,18 @@ import io.smallrye.common.annotation.Blocking;
 @Tag(name = "billing", description = "What each pipeline billed, read back with read_committed")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@RolesAllowed(Roles.BILLING_AUDITOR)
 public class BillingResource {
 
     private static final int MAX_LIMIT = 1000;
     private static final String PIPELINES = "at-most-once, at-least-once or exactly-once";
 
     private final BillingAudit audit;
+    private final SecurityIdentity caller;
 
-    BillingResource(BillingAudit audit) {
+    BillingResource(BillingAudit audit, SecurityIdentity caller) {
         this.audit = audit;
+        this.caller = caller;
     }
 
     @GET
@@ -52,7 +58,9 @@ public class BillingResource {
     @GET
     @Path("/{pipeline}/invoices")
     @Operation(summary = "The invoices of one pipeline, optionally of one customer, in the order they were written",
-            description = "At most 'limit'; a full page has a Link header (rel=next) to the next one.")
+            description = "At most 'limit'; a full page has a Link header (rel=next) to the next one. A customer's "
+                    + "token lists its own invoices only: customerId must be its subject.")
+    @RolesAllowed({ Roles.BILLING_AUDITOR, Roles.CUSTOMER })
     @APIResponse(responseCode = "400", description = "limit or after out of range")
     @APIResponse(responseCode = "404", description = "No such pipeline")
     public RestResponse<List<Invoice>> invoices(
@@ -63,8 +71,8 @@ public class BillingResource {
             @QueryParam("after") String after,
             @Parameter(description = "1 to 1000") @QueryParam("limit") @DefaultValue("1000") int limit,
             UriInfo uri) throws SQLException {
-        return page(audit.invoices(pipeline(pipeline), Optional.ofNullable(customerId), position(after), limit(limit)),
-                uri);
+        return page(audit.invoices(pipeline(pipeline), Optional.ofNullable(Roles.invoicesOf(caller, customerId)),
+                position(after), limit(limit)), uri);
     }
 
     @GET

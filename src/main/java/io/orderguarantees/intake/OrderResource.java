@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -32,12 +33,14 @@ import io.orderguarantees.shared.Order;
 import io.orderguarantees.shared.Problem;
 import io.orderguarantees.shared.Problem.FieldError;
 import io.orderguarantees.shared.ProblemException;
+import io.orderguarantees.shared.Roles;
 import io.smallrye.mutiny.Uni;
 
 /** Takes orders over HTTP and publishes them with the acks setting and send style the caller chose. */
 @Path("/orders")
 @Tag(name = "orders", description = "Publish orders to Kafka with the acks setting and send style you choose")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ORDER_WRITER)
 public class OrderResource {
 
     private final OrderPublisher publisher;

@@ -3,6 +3,7 @@ package io.orderguarantees.ledger;
 import java.sql.SQLException;
 import java.util.Optional;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,6 +17,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.orderguarantees.shared.ProblemException;
+import io.orderguarantees.shared.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 
 /** What the ledger billed, read from PostgreSQL. */
@@ -23,14 +26,17 @@ import io.smallrye.common.annotation.Blocking;
 @Tag(name = "billing", description = "What each pipeline billed, read back with read_committed")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@RolesAllowed(Roles.BILLING_AUDITOR)
 public class LedgerResource {
 
     private static final int MAX_LIMIT = 1000;
 
     private final LedgerQueries queries;
+    private final SecurityIdentity caller;
 
-    LedgerResource(LedgerQueries queries) {
+    LedgerResource(LedgerQueries queries, SecurityIdentity caller) {
         this.queries = queries;
+        this.caller = caller;
     }
 
     @GET
@@ -45,7 +51,9 @@ public class LedgerResource {
     @GET
     @Path("/invoices")
     @Operation(summary = "The ledger's invoices, optionally of one customer, a page at a time ordered by order id",
-            description = "Pass the answer's 'next' as 'after' for the next page; 'next' is null on the last page.")
+            description = "Pass the answer's 'next' as 'after' for the next page; 'next' is null on the last page. "
+                    + "A customer's token lists its own invoices only: customerId must be its subject.")
+    @RolesAllowed({ Roles.BILLING_AUDITOR, Roles.CUSTOMER })
     @APIResponse(responseCode = "400", description = "limit out of range")
     @APIResponse(responseCode = "503", description = "The ledger's database does not answer")
     public LedgerQueries.Page invoices(@QueryParam("customerId") String customerId,
@@ -55,6 +63,7 @@ public class LedgerResource {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ProblemException.invalid("limit", "must be between 1 and " + MAX_LIMIT);
         }
-        return queries.invoices(Optional.ofNullable(customerId), Optional.ofNullable(after), limit);
+        return queries.invoices(Optional.ofNullable(Roles.invoicesOf(caller, customerId)), Optional.ofNullable(after),
+                limit);
     }
 }

@@ -2,6 +2,7 @@ package io.orderguarantees.operate;
 
 import java.time.Duration;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -12,12 +13,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import io.orderguarantees.billing.BillingMetrics;
+import io.orderguarantees.shared.Roles;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /** {@code GET /events}: Server-Sent Events for the dashboard page at {@code /}. */
 @Path("/events")
 @Tag(name = "dashboard", description = "The live feed of the page at /")
+@RolesAllowed(Roles.OPERATOR)
 public class DashboardResource {
 
     /** How often the billing totals are sent; the audit behind them is refreshed at most every 15 s. */

@@ -38,6 +38,8 @@ public record Problem(URI type, String title, int status, String detail, String 
      */
     public enum Type {
         INVALID_INPUT(400, "Invalid input", "invalid-input"),
+        UNAUTHENTICATED(401, "Unauthenticated: a valid bearer token is needed", "unauthenticated"),
+        FORBIDDEN(403, "Forbidden: the token's roles do not allow this", "forbidden"),
         NOT_FOUND(404, "Not found", "not-found"),
         ORDER_ID_CONFLICT(409, "Order id already used for another order", "order-id-conflict"),
         BODY_TOO_LARGE(413, "Request body too large", "body-too-large"),

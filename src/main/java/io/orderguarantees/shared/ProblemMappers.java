@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -18,6 +19,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.orderguarantees.shared.Problem.FieldError;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 
 /** Every error this service answers is RFC 9457 {@code application/problem+json}. */
 public class ProblemMappers {
@@ -30,6 +34,32 @@ public class ProblemMappers {
             LOG.warnf("%s %s: %s", uri.getPath(), e.getResponse().getStatus(), e.getMessage());
         }
         return e.toProblem(uri.getPath()).toResponse();
+    }
+
+    /** No token at all, where a role is needed. */
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e, UriInfo uri) {
+        return challenge(Problem.Type.UNAUTHENTICATED.problem("send an Authorization: Bearer token",
+                uri.getPath(), List.of()), "Bearer");
+    }
+
+    /** A token that did not verify: bad signature, another issuer, expired, malformed. */
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri) {
+        return challenge(Problem.Type.UNAUTHENTICATED.problem("the bearer token is invalid or expired",
+                uri.getPath(), List.of()), "Bearer error=\"invalid_token\"");
+    }
+
+    /** A valid token without a role this endpoint allows. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return Problem.Type.FORBIDDEN.problem("the token's groups hold none of the roles this endpoint allows",
+                uri.getPath(), List.of()).toResponse();
+    }
+
+    /** RFC 6750: a 401 names the scheme, and the error when a token was sent. */
+    private static Response challenge(Problem problem, String challenge) {
+        return Response.fromResponse(problem.toResponse()).header(HttpHeaders.WWW_AUTHENTICATE, challenge).build();
     }
 
     /** A value of the wrong type or shape; registered for this exact type to win over Quarkus's built-in mapper. */

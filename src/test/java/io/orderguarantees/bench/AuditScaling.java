@@ -159,7 +159,7 @@ final class AuditScaling {
     /** The summary; a 503 (the audit's database not there yet) only while {@code starting}. */
     private HttpResponse<String> summary(ServiceProcess service, boolean starting) throws Exception {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
-                URI.create(service.baseUrl() + "/billing/at-least-once/summary")).build(),
+                URI.create(service.baseUrl() + "/billing/at-least-once/summary")).header("Authorization", ServiceProcess.authorization()).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 200 && !(starting && answer.statusCode() == 503)) {
             throw new IllegalStateException(SUMMARY + " answered " + answer.statusCode() + ": " + answer.body());

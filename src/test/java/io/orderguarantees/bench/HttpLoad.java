@@ -14,6 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.orderguarantees.testsupport.ServiceProcess;
+
 /**
  * A closed-loop load generator in the benchmark's own JVM, a process apart from the service: {@code concurrency}
  * threads, each sending its next {@code POST /orders} as soon as the previous one is answered, over loopback.
@@ -78,7 +80,8 @@ final class HttpLoad {
     private static int post(HttpClient http, URI uri, String body) throws InterruptedException {
         try {
             return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    .header("Content-Type", "application/json").header("Authorization", ServiceProcess.authorization())
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import io.orderguarantees.testsupport.KafkaBrokerResource;
 import io.orderguarantees.testsupport.PostgresResource;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -34,6 +36,9 @@ import io.quarkus.test.junit.TestProfile;
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(PostgresResource.class)
 class InjectedFaultsTest {
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
 
     public static class Faulty implements QuarkusTestProfile {
         @Override
@@ -63,7 +68,7 @@ class InjectedFaultsTest {
         assertThat(awaitInvoices("exactly-once", customer, 1)).hasSize(1);
         given().get("/billing/dead-letters").then().statusCode(200)
                 .body("findAll { it.key == '" + customer + "' }", org.hamcrest.Matchers.empty());
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(metrics).then().statusCode(200)
                 .body(containsString("billing_retries_total{pipeline=\"exactly-once\"}"));
     }
 

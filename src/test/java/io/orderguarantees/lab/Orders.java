@@ -74,6 +74,7 @@ final class Orders {
     private HttpRequest request(String orderId, int i, String acks, String send) {
         return HttpRequest.newBuilder(URI.create(service.baseUrl() + "/orders?acks=" + acks + "&send=" + send))
                 .timeout(Duration.ofSeconds(120)).header("Content-Type", "application/json")
+                .header("Authorization", ServiceProcess.authorization())
                 .POST(HttpRequest.BodyPublishers.ofString(json(orderId, i))).build();
     }
 
@@ -86,7 +87,8 @@ final class Orders {
         for (String orderId : orderIds) {
             try {
                 HttpResponse<String> delivery = HTTP.send(HttpRequest.newBuilder(
-                        URI.create(service.baseUrl() + "/orders/" + orderId + "/delivery")).build(),
+                        URI.create(service.baseUrl() + "/orders/" + orderId + "/delivery"))
+                        .header("Authorization", ServiceProcess.authorization()).build(),
                         HttpResponse.BodyHandlers.ofString());
                 JsonPath status = JsonPath.from(delivery.body());
                 switch (String.valueOf(status.getString("status"))) {

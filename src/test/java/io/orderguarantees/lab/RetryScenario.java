@@ -300,7 +300,7 @@ final class RetryScenario {
             try {
                 HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(service.baseUrl()
                         + "/orders?acks=all&send=sync")).timeout(REQUEST_TIMEOUT)
-                        .header("Content-Type", "application/json")
+                        .header("Content-Type", "application/json").header("Authorization", ServiceProcess.authorization())
                         .POST(HttpRequest.BodyPublishers.ofString(Orders.json(id, i))).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 201) {

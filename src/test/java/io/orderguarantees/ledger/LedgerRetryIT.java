@@ -114,6 +114,7 @@ class LedgerRetryIT {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/orders"))
                     .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .header("Authorization", ServiceProcess.authorization())
                     .POST(HttpRequest.BodyPublishers.ofString("{\"orderId\":\"" + orderId + "\",\"customerId\":\""
                             + CUSTOMER + "\","
                             + "\"item\":\"Pen\",\"quantity\":1,\"unitPrice\":2}")).build(),

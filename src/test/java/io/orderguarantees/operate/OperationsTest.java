@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import io.orderguarantees.testsupport.KafkaBrokerResource;
 import io.orderguarantees.testsupport.PostgresResource;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -28,6 +30,9 @@ import io.restassured.path.json.JsonPath;
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(PostgresResource.class)
 class OperationsTest {
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
 
     private static final Pattern SAMPLE = Pattern.compile("(?m)^([a-z_]+)\\{([^}]*)\\} (\\S+)$");
 
@@ -100,12 +105,13 @@ class OperationsTest {
         return "{\"customerId\":\"ops-" + UUID.randomUUID() + "\",\"item\":\"Pen\",\"quantity\":1,\"unitPrice\":2}";
     }
 
-    private static String metrics() {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    /** Prometheus metrics, on the management interface's own port. */
+    private String metrics() {
+        return given().get(metrics).then().statusCode(200).extract().asString();
     }
 
     /** The value of the one sample of {@code name} whose labels include all of {@code labels}; 0 when none. */
-    private static double sample(String name, String... labels) {
+    private double sample(String name, String... labels) {
         Matcher m = SAMPLE.matcher(metrics());
         while (m.find()) {
             if (m.group(1).equals(name) && List.of(labels).stream().allMatch(m.group(2)::contains)) {
@@ -115,7 +121,7 @@ class OperationsTest {
         return name.equals("billing_dead_letters") ? sampleWithoutLabels(name) : 0;
     }
 
-    private static double sampleWithoutLabels(String name) {
+    private double sampleWithoutLabels(String name) {
         Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? (\\S+)$").matcher(metrics());
         return m.find() ? Double.parseDouble(m.group(2)) : -1;
     }

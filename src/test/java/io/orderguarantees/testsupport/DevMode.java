@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  */
 public final class DevMode implements AutoCloseable {
 
-    private static final Pattern LISTENING = Pattern.compile("Listening on: (http://\\S+)");
+    /** "Listening on: http://localhost:8080" (then ". Management interface listening on ..." when there is one). */
+    private static final Pattern LISTENING = Pattern.compile("Listening on: (http://[^\\s]+?:\\d+)");
     private static final Pattern FAILED = Pattern.compile(
             "Failed to start|Configuration validation failed|BUILD FAILURE|Error restarting Quarkus");
 

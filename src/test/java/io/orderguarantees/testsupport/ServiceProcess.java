@@ -28,15 +28,22 @@ public final class ServiceProcess implements AutoCloseable {
      * gets its Kafka cluster's ledger database ({@link TestPostgres#databaseFor}), unless the config names one.
      */
     public static final String NO_DATABASE = "test.no-database";
+    /**
+     * A config key that is not passed on: with it, the instance is told no key to verify tokens with. Otherwise every
+     * instance trusts this JVM's test tokens ({@link TestTokens#serviceConfig}), unless the config names a key.
+     */
+    public static final String NO_TOKEN_KEY = "test.no-token-key";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final Path log;
 
-    private ServiceProcess(Process process, int port, Path log) {
+    private ServiceProcess(Process process, int port, int managementPort, Path log) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
     }
 
@@ -72,9 +79,10 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(JAR + " is missing: run the integration tests with ./mvnw verify");
         }
         int port = Ports.free();
+        int managementPort = Ports.free();
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx512m", "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port,
-                "-Dorder-guarantees.instance-id=" + instanceId));
+                "-Dquarkus.management.port=" + managementPort, "-Dorder-guarantees.instance-id=" + instanceId));
         if (bootstrapServers != null) {
             command.add("-Dkafka.bootstrap.servers=" + bootstrapServers);
         }
@@ -82,8 +90,11 @@ public final class ServiceProcess implements AutoCloseable {
         if (!noDatabase && !config.containsKey("quarkus.datasource.jdbc.url")) {
             TestPostgres.databaseFor(bootstrapServers).forEach((key, value) -> command.add("-D" + key + "=" + value));
         }
+        if (!config.containsKey(NO_TOKEN_KEY) && !config.containsKey("mp.jwt.verify.publickey.location")) {
+            TestTokens.serviceConfig().forEach((key, value) -> command.add("-D" + key + "=" + value));
+        }
         config.forEach((key, value) -> {
-            if (!key.equals(NO_DATABASE)) {
+            if (!key.equals(NO_DATABASE) && !key.equals(NO_TOKEN_KEY)) {
                 command.add("-D" + key + "=" + value);
             }
         });
@@ -100,12 +111,22 @@ public final class ServiceProcess implements AutoCloseable {
                 builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_DATASOURCE_"));
             }
             Process process = ChildProcesses.start(builder);
-            ServiceProcess service = new ServiceProcess(process, port, log);
+            ServiceProcess service = new ServiceProcess(process, port, managementPort, log);
             service.awaitReady(Duration.ofSeconds(60), mayExit);
             return service;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code Bearer <jwt>} with every role but the customer's, which this instance trusts: for every request. */
+    public static String authorization() {
+        return TestTokens.allRoles();
+    }
+
+    /** The management interface: Prometheus metrics at {@code /q/metrics}. */
+    public String managementUrl() {
+        return "http://localhost:" + managementPort;
     }
 
     public String baseUrl() {

@@ -47,8 +47,8 @@ public interface OrderGuaranteesConfig {
     interface Billing {
 
         /**
-         * Injected faults per pipeline ({@code at-most-once}, {@code at-least-once}, {@code exactly-once}), honoured in
-         * the dev and test profiles only: the service refuses to start in any other profile with one configured.
+         * Injected faults per pipeline ({@code at-most-once}, {@code at-least-once}, {@code exactly-once}), honoured by
+         * the lab build only ({@code billing.InjectedFaults}); the shipped jar refuses to start with one configured.
          */
         Map<String, Faults> faults();
     }

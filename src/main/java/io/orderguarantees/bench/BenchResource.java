@@ -10,19 +10,20 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import io.orderguarantees.billing.Faults;
 import io.orderguarantees.intake.Acks;
 import io.orderguarantees.intake.SendStyle;
-import io.orderguarantees.shared.Problem;
 import io.orderguarantees.shared.ProblemException;
 import io.orderguarantees.shared.Roles;
-import io.orderguarantees.shared.TestOnly;
+import io.quarkus.arc.properties.IfBuildProperty;
 import io.smallrye.common.annotation.Blocking;
 
 /**
  * {@code POST /bench/publish}: the cost of the service's publish path against the bare Kafka producer, measured in
- * this process. Dev and test profiles only: in prod it answers 404, like a path that does not exist, and the
- * OpenAPI document (built once, for every profile) does not mention it.
+ * this process. In the lab build only ({@link Faults#LAB_BUILD}): the jar users ship has no such endpoint, whatever
+ * its profile, and the OpenAPI document never mentions it.
  */
+@IfBuildProperty(name = Faults.LAB_BUILD, stringValue = "true")
 @Path("/bench")
 @RolesAllowed(Roles.OPERATOR)
 public class BenchResource {
@@ -48,9 +49,6 @@ public class BenchResource {
             @QueryParam("send") @DefaultValue("async") SendStyle send,
             @QueryParam("count") @DefaultValue("10000") int count,
             @QueryParam("size") @DefaultValue("1024") int size) throws InterruptedException {
-        if (!TestOnly.allowed()) {
-            throw new ProblemException(Problem.Type.NOT_FOUND, "no such resource");
-        }
         if (count < 1 || count > 10_000_000) {
             throw ProblemException.invalid("count", "between 1 and 10000000");
         }

@@ -17,10 +17,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import io.orderguarantees.billing.Faults;
 import io.orderguarantees.intake.Acks;
 import io.orderguarantees.intake.OrderPublisher;
 import io.orderguarantees.intake.SendStyle;
 import io.orderguarantees.shared.Order;
+import io.quarkus.arc.properties.IfBuildProperty;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 
 /**
@@ -30,6 +32,7 @@ import io.smallrye.reactive.messaging.kafka.KafkaClientService;
  * the same broker, so that the difference is the cost of the layers above the Kafka client.
  */
 @ApplicationScoped
+@IfBuildProperty(name = Faults.LAB_BUILD, stringValue = "true")
 public class PublishBench {
 
     /** The emitter path never has more unacknowledged orders than the connector's max-inflight-messages allows. */

@@ -18,6 +18,9 @@ final class OrderLines {
     record Line(int number, Order order) {
     }
 
+    /** Order lines one request may carry: each is published and waited for, and remembered by the window. */
+    public static final int MAX_LINES = 1000;
+
     private OrderLines() {
     }
 
@@ -54,6 +57,10 @@ final class OrderLines {
         }
         if (orders.isEmpty()) {
             throw ProblemException.invalid("body", "no order lines");
+        }
+        if (orders.size() > MAX_LINES) {
+            throw ProblemException.invalid("body", orders.size() + " order lines, over the limit of " + MAX_LINES
+                    + " a request (nothing was published)");
         }
         return orders;
     }

@@ -43,6 +43,9 @@ import io.smallrye.mutiny.Uni;
 @RolesAllowed(Roles.ORDER_WRITER)
 public class OrderResource {
 
+    /** Orders one batch, one Kafka transaction, may carry. */
+    public static final int MAX_BATCH = 1000;
+
     private final OrderPublisher publisher;
     private final BatchPublisher batches;
     private final Attempts attempts;
@@ -143,7 +146,9 @@ public class OrderResource {
     @POST
     @Path("/lines")
     @Consumes(MediaType.TEXT_PLAIN)
-    @Operation(summary = "Publish console-producer lines (customer:item,unitPrice[,quantity]), synchronously")
+    @Operation(summary = "Publish console-producer lines (customer:item,unitPrice[,quantity]), synchronously",
+            description = "At most " + OrderLines.MAX_LINES + " order lines a request (blank lines do not count), "
+                    + "each with the limits of an order; the body at most 1 MiB (else 413).")
     @APIResponse(responseCode = "201", description = "Every line acknowledged, in order")
     @APIResponse(responseCode = "400", description = "A bad line: errors[].field is 'line N'; nothing was published")
     @APIResponse(responseCode = "503", description = "Some lines not acknowledged: errors[] names them, results[] "
@@ -153,6 +158,13 @@ public class OrderResource {
             @Parameter(description = "Names the lines' orders <key>-<line number>")
             @HeaderParam(OrderIds.HEADER) String idempotencyKey, String body) {
         List<OrderLines.Line> lines = OrderLines.parse(body, separator, OrderIds.key(idempotencyKey));
+        // A line's order has every limit a JSON order has (found by FuzzedInputTest: a NUL or 1e400 used to pass).
+        List<FieldError> invalid = lines.stream().flatMap(line -> validation.violations(line.order(),
+                "line " + line.number() + ".").stream()).toList();
+        if (!invalid.isEmpty()) {
+            throw new ProblemException(Problem.Type.INVALID_INPUT, describe(invalid) + " (nothing was published)",
+                    invalid, null);
+        }
         // Every line is claimed before any is published: an id conflict on one line publishes none.
         List<Attempts.Claim> claims = new ArrayList<>();
         try {
@@ -192,7 +204,8 @@ public class OrderResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Publish orders in one Kafka transaction: read_committed consumers see all or none",
             description = "Element i without an orderId gets <Idempotency-Key>-i with the header, else a new id. A "
-                    + "retry of a batch this instance remembers does not publish it again.")
+                    + "retry of a batch this instance remembers does not publish it again. 1 to " + MAX_BATCH
+                    + " orders, each with the limits of an order; the body at most 1 MiB (else 413).")
     @APIResponse(responseCode = "201", description = "The transaction committed")
     @APIResponse(responseCode = "400",
             description = "A bad element: errors[].field is '[i].field'; no transaction was started")
@@ -204,6 +217,10 @@ public class OrderResource {
             @HeaderParam(OrderIds.HEADER) String idempotencyKey, List<Order> body) {
         if (body == null || body.isEmpty()) {
             throw ProblemException.invalid("body", "a non-empty JSON array of orders is required");
+        }
+        if (body.size() > MAX_BATCH) {
+            throw ProblemException.invalid("body", body.size() + " orders, over the limit of " + MAX_BATCH
+                    + " a batch (no transaction was started)");
         }
         List<FieldError> errors = IntStream.range(0, body.size())
                 .mapToObj(i -> validation.violations(body.get(i), "[" + i + "]."))

@@ -96,6 +96,12 @@ public class ProblemMappers {
             return unreadableJson(json, uri);
         }
         Response.StatusType status = e.getResponse().getStatusInfo();
+        // Quarkus REST's own refusals (no such path, a content type no method takes) in this service's types
+        for (Problem.Type type : List.of(Problem.Type.NOT_FOUND, Problem.Type.UNSUPPORTED_MEDIA_TYPE)) {
+            if (type.status == status.getStatusCode()) {
+                return type.problem(e.getMessage(), uri.getPath(), List.of()).toResponse();
+            }
+        }
         return new Problem(URI.create("about:blank"), status.getReasonPhrase(), status.getStatusCode(),
                 e.getMessage(), uri.getPath(), List.of()).toResponse();
     }

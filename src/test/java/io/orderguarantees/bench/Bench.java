@@ -7,12 +7,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.orderguarantees.testsupport.Folders;
 import io.orderguarantees.testsupport.KafkaCluster;
@@ -124,6 +128,17 @@ public final class Bench {
         progress.say("done in %d min %d s: %s", results.wall().toMinutes(), results.wall().toSecondsPart(),
                 settings.output().resolve("results.md"));
         return results;
+    }
+
+    /** The benchmark's own writer of test data: acks=all, 5 ms linger, strings. */
+    static KafkaProducer<String, String> producer(KafkaCluster cluster) {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(config);
     }
 
     /** A flight recording with the JDK's profiling settings, written when the service stops. */

@@ -16,13 +16,21 @@ import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process, in the test profile
- * unless {@code quarkus.profile} is in the extra config, against a given broker: what a crash does to a process can
- * only be seen from outside it.
+ * The packaged service run as a separate process, in the test profile unless {@code quarkus.profile} is in the extra
+ * config, against a given broker: what a crash does to a process can only be seen from outside it. It is the lab
+ * build ({@code target/lab-app/quarkus-app}, with fault injection and /bench), unless the config asks for the
+ * {@link #SHIPPED} jar.
  */
 public final class ServiceProcess implements AutoCloseable {
 
-    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /** The lab build (fault injection and /bench built in), as the pom's failsafe configuration names it. */
+    private static final Path LAB_JAR = Path.of(System.getProperty("service.lab-jar",
+            "target/lab-app/quarkus-app/quarkus-run.jar"));
+    /** The jar users ship: {@code ./mvnw package}'s. */
+    private static final Path SHIPPED_JAR = Path.of(System.getProperty("service.shipped-jar",
+            "target/quarkus-app/quarkus-run.jar"));
+    /** A config key that is not passed on: with it, the instance is the shipped jar instead of the lab build. */
+    public static final String SHIPPED = "test.shipped-jar";
     /**
      * A config key that is not passed on: with it, the instance is told no database at all. Otherwise every instance
      * gets its Kafka cluster's ledger database ({@link TestPostgres#databaseFor}), unless the config names one.
@@ -75,8 +83,9 @@ public final class ServiceProcess implements AutoCloseable {
 
     private static ServiceProcess start(String instanceId, String run, String bootstrapServers,
             Map<String, String> config, List<String> jvmOptions, boolean mayExit) {
-        if (!Files.exists(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: run the integration tests with ./mvnw verify");
+        Path jar = config.containsKey(SHIPPED) ? SHIPPED_JAR : LAB_JAR;
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the integration tests with ./mvnw verify");
         }
         int port = Ports.free();
         int managementPort = Ports.free();
@@ -94,12 +103,12 @@ public final class ServiceProcess implements AutoCloseable {
             TestTokens.serviceConfig().forEach((key, value) -> command.add("-D" + key + "=" + value));
         }
         config.forEach((key, value) -> {
-            if (!key.equals(NO_DATABASE) && !key.equals(NO_TOKEN_KEY)) {
+            if (!key.equals(NO_DATABASE) && !key.equals(NO_TOKEN_KEY) && !key.equals(SHIPPED)) {
                 command.add("-D" + key + "=" + value);
             }
         });
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", JAR.toString()));
+        command.addAll(List.of("-jar", jar.toString()));
         try {
             Path log = Files.createDirectories(Path.of("target", "service-logs")).resolve(instanceId + "-" + run + ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

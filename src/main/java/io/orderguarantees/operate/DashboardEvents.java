@@ -1,5 +1,7 @@
 package io.orderguarantees.operate;
 
+import java.util.concurrent.Flow;
+
 import jakarta.inject.Singleton;
 
 import io.smallrye.mutiny.Multi;
@@ -8,18 +10,20 @@ import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 /**
  * The live feed behind the dashboard: intake and billing publish here, every open page subscribes. Nothing is kept:
  * a page sees what happens while it is open, and nobody's slow page holds anything back (events a subscriber cannot
- * take are dropped for it).
+ * take are dropped for it). Event loops, producer callbacks and billing threads publish at once, and Reactive Streams
+ * wants one signal at a time (rule 1.3): the processor is serialized.
  */
 @Singleton
 public class DashboardEvents {
 
-    private final BroadcastProcessor<DashboardEvent> feed = BroadcastProcessor.create();
+    private final Flow.Processor<DashboardEvent, DashboardEvent> feed = BroadcastProcessor.<DashboardEvent> create()
+            .serialized();
 
     public void publish(DashboardEvent event) {
         feed.onNext(event);
     }
 
     Multi<DashboardEvent> stream() {
-        return feed.onOverflow().drop();
+        return Multi.createFrom().publisher(feed).onOverflow().drop();
     }
 }

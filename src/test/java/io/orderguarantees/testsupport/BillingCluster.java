@@ -5,8 +5,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -37,10 +39,22 @@ public final class BillingCluster implements AutoCloseable {
     private final KafkaCompanion companion;
 
     public BillingCluster(Consumer<Properties> brokerConfig) {
-        broker = new EmbeddedKafkaBroker().withAdditionalProperties(brokerConfig).start();
-        companion = new KafkaCompanion(broker.getAdvertisedListeners());
+        this(new EmbeddedKafkaBroker().withAdditionalProperties(brokerConfig));
+    }
+
+    /**
+     * A broker set up by {@code setUp} before it starts. This harness talks to it through its first PLAINTEXT
+     * listener, whatever other listeners it has.
+     */
+    public static BillingCluster of(UnaryOperator<EmbeddedKafkaBroker> setUp) {
+        return new BillingCluster(setUp.apply(new EmbeddedKafkaBroker()));
+    }
+
+    private BillingCluster(EmbeddedKafkaBroker unstarted) {
+        broker = unstarted.start();
+        companion = new KafkaCompanion(bootstrapServers());
         companion.topics().create(List.of(new NewTopic("orders", PARTITIONS, (short) 1)));
-        TransactionLog.ensureCreated(broker.getAdvertisedListeners());
+        TransactionLog.ensureCreated(bootstrapServers());
     }
 
     public BillingCluster() {
@@ -53,7 +67,8 @@ public final class BillingCluster implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return broker.getAdvertisedListeners();
+        return Stream.of(broker.getAdvertisedListeners().split(",")).filter(l -> l.startsWith("PLAINTEXT://"))
+                .findFirst().orElseThrow();
     }
 
     /** Orders as the intake writes them (JSON, key = customer), for one of five customers each. */

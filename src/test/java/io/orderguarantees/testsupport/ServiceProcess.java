@@ -41,6 +41,16 @@ public final class ServiceProcess implements AutoCloseable {
      * instance trusts this JVM's test tokens ({@link TestTokens#serviceConfig}), unless the config names a key.
      */
     public static final String NO_TOKEN_KEY = "test.no-token-key";
+    /**
+     * Config keys with this prefix are not system properties but environment variables, named by the rest of the key
+     * ({@code env.KAFKA_SECURITY_PROTOCOL}): how a deployment configures the service.
+     */
+    public static final String ENV = "env.";
+
+    /** What {@link #start} waits for. */
+    private enum Await {
+        READY, READY_OR_EXITED, LIVE
+    }
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
@@ -63,13 +73,13 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(String instanceId, String run, String bootstrapServers,
             Map<String, String> config) {
-        return start(instanceId, run, bootstrapServers, config, List.of(), false);
+        return start(instanceId, run, bootstrapServers, config, List.of(), Await.READY);
     }
 
     /** As {@link #start(String, String, String, Map)}, with JVM options (a flight recording, say). */
     public static ServiceProcess start(String instanceId, String run, String bootstrapServers,
             Map<String, String> config, List<String> jvmOptions) {
-        return start(instanceId, run, bootstrapServers, config, jvmOptions, false);
+        return start(instanceId, run, bootstrapServers, config, jvmOptions, Await.READY);
     }
 
     /**
@@ -78,11 +88,17 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess startMayExit(String instanceId, String run, String bootstrapServers,
             Map<String, String> config) {
-        return start(instanceId, run, bootstrapServers, config, List.of(), true);
+        return start(instanceId, run, bootstrapServers, config, List.of(), Await.READY_OR_EXITED);
+    }
+
+    /** Starts an instance that may never be ready: returns once it is live (it answers its liveness probe). */
+    public static ServiceProcess startLive(String instanceId, String run, String bootstrapServers,
+            Map<String, String> config) {
+        return start(instanceId, run, bootstrapServers, config, List.of(), Await.LIVE);
     }
 
     private static ServiceProcess start(String instanceId, String run, String bootstrapServers,
-            Map<String, String> config, List<String> jvmOptions, boolean mayExit) {
+            Map<String, String> config, List<String> jvmOptions, Await await) {
         Path jar = config.containsKey(SHIPPED) ? SHIPPED_JAR : LAB_JAR;
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run the integration tests with ./mvnw verify");
@@ -103,7 +119,8 @@ public final class ServiceProcess implements AutoCloseable {
             TestTokens.serviceConfig().forEach((key, value) -> command.add("-D" + key + "=" + value));
         }
         config.forEach((key, value) -> {
-            if (!key.equals(NO_DATABASE) && !key.equals(NO_TOKEN_KEY) && !key.equals(SHIPPED)) {
+            if (!key.equals(NO_DATABASE) && !key.equals(NO_TOKEN_KEY) && !key.equals(SHIPPED)
+                    && !key.startsWith(ENV)) {
                 command.add("-D" + key + "=" + value);
             }
         });
@@ -119,9 +136,14 @@ public final class ServiceProcess implements AutoCloseable {
             if (noDatabase) {
                 builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_DATASOURCE_"));
             }
+            config.forEach((key, value) -> {
+                if (key.startsWith(ENV)) {
+                    builder.environment().put(key.substring(ENV.length()), value);
+                }
+            });
             Process process = ChildProcesses.start(builder);
             ServiceProcess service = new ServiceProcess(process, port, managementPort, log);
-            service.awaitReady(Duration.ofSeconds(60), mayExit);
+            service.await(Duration.ofSeconds(60), await);
             return service;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -153,8 +175,17 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** GET /q/health/live, as an orchestrator's liveness probe does. */
     public HttpResponse<String> liveness() throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/live")).timeout(Duration.ofSeconds(5))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return health("/q/health/live");
+    }
+
+    /** GET /q/health/ready, as an orchestrator's readiness probe does. */
+    public HttpResponse<String> readiness() throws IOException, InterruptedException {
+        return health("/q/health/ready");
+    }
+
+    private HttpResponse<String> health(String probe) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + probe)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     public long pid() {
@@ -191,17 +222,18 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady(Duration timeout, boolean mayExit) {
+    private void await(Duration timeout, Await await) {
+        String probe = await == Await.LIVE ? "/q/health/live" : "/q/health/ready";
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive() && mayExit) {
+            if (!process.isAlive() && await == Await.READY_OR_EXITED) {
                 return;
             }
             if (!process.isAlive()) {
                 throw new IllegalStateException("the service exited with " + process.exitValue() + ": see " + log);
             }
             try {
-                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + probe))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
                 if (ready.statusCode() == 200) {
                     return;
@@ -215,7 +247,7 @@ public final class ServiceProcess implements AutoCloseable {
             }
         }
         kill();
-        throw new IllegalStateException("the service was not ready within " + timeout + ": see " + log);
+        throw new IllegalStateException("the service did not answer " + probe + " within " + timeout + ": see " + log);
     }
 
     private static void sleep() {

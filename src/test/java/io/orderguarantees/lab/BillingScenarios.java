@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.orderguarantees.billing.CrashPoint;
@@ -32,6 +33,10 @@ import io.orderguarantees.testsupport.ServiceProcess;
 final class BillingScenarios {
 
     private static final int PARTITIONS = 3;
+    /** What a restart's note says of the channels that failed: {@link #stops} counts them by it. */
+    private static final String STOPPED = "failed and stopped";
+    /** A channel SmallRye's liveness check reports as failed: {@code "billing-exactly-once":"[KO] - ..."}. */
+    private static final Pattern FAILED_CHANNEL = Pattern.compile("\"([a-z0-9-]+)\"\\s*:\\s*\"\\[KO\\]");
 
     /** One scenario's topics and groups, and the service settings that point the pipelines at them. */
     record Billing(String prefix) {
@@ -272,7 +277,7 @@ final class BillingScenarios {
             String refused = Orders.failures(answers);
             results.add(new LabResult("brokers restarted: producer acks=all sync", "acks=all, sync", fault, orders,
                     acknowledged.size(), (int) acknowledged.stream().filter(id -> !present.contains(id)).count(),
-                    inLog.size() - present.size(), ProducerScenarios.millisSince(start), invalid.isEmpty(),
+                    inLog.size() - present.size(), 0, ProducerScenarios.millisSince(start), invalid.isEmpty(),
                     String.join("; ", invalid.isEmpty() ? List.of(refused.isEmpty() ? "every order acknowledged"
                             : "refused: " + refused) : invalid)));
             List<String> notes = new ArrayList<>();
@@ -311,29 +316,46 @@ final class BillingScenarios {
     void awaitCaughtUp(Billing billing, Map<String, ServiceProcess> instances, List<String> notes) {
         String[] lag = { "" };
         if (!LabKafka.within(Duration.ofSeconds(240), () -> {
-            instances.replaceAll((instance, service) -> live(service) ? service : restarted(billing, instance, service,
-                    notes));
+            instances.replaceAll((instance, service) -> {
+                List<String> failed = failedChannels(service);
+                return failed == null ? service : restarted(billing, instance, service, failed, notes);
+            });
             return (lag[0] = kafka.lag(billing.orders(), PARTITIONS, billing.groups()).toString()).equals("{}");
         })) {
             throw new IllegalStateException("billing did not catch up within 240 s; records behind: " + lag[0]);
         }
     }
 
-    private static boolean live(ServiceProcess service) {
+    /** The channels an instance's liveness reports as failed ({@code [KO]}), or null while it is live. */
+    private static List<String> failedChannels(ServiceProcess service) {
         try {
-            return service.liveness().statusCode() != 503;
+            HttpResponse<String> liveness = service.liveness();
+            if (liveness.statusCode() != 503) {
+                return null;
+            }
+            return FAILED_CHANNEL.matcher(liveness.body()).results().map(channel -> channel.group(1)).distinct()
+                    .toList();
         } catch (IOException e) {
-            return true; // not answering is not DOWN: a busy or starting instance
+            return null; // not answering is not DOWN: a busy or starting instance
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
 
-    private ServiceProcess restarted(Billing billing, String instance, ServiceProcess down, List<String> notes) {
+    /** How many of {@code notes}' restarts followed a failure of {@code channel}. */
+    static int stops(List<String> notes, String channel) {
+        return (int) notes.stream().filter(note -> note.contains(STOPPED) && note.contains("`" + channel + "`"))
+                .count();
+    }
+
+    private ServiceProcess restarted(Billing billing, String instance, ServiceProcess down, List<String> failed,
+            List<String> notes) {
         String why = down.log().lines().filter(line -> line.contains("SRMSG18284") || line.contains("fail-stop"))
                 .findFirst().map(line -> line.replaceAll("^.*\\) ", "")).orElse("liveness DOWN");
-        notes.add("instance " + instance + " reported liveness DOWN and was restarted, as a liveness probe would ("
+        notes.add("instance " + instance + ": "
+                + failed.stream().map(channel -> "`" + channel + "`").collect(Collectors.joining(", ")) + " "
+                + STOPPED + " (liveness DOWN); restarted, as a liveness probe would ("
                 + (why.length() > 160 ? why.substring(0, 160) + "..." : why) + ")");
         progress.say("  %s", notes.get(notes.size() - 1));
         down.kill();
@@ -373,7 +395,8 @@ final class BillingScenarios {
             int lost = (int) acknowledged.stream().filter(id -> !billed.contains(id)).count();
             int duplicated = invoiced.size() - billed.size();
             results.add(new LabResult(scenario + ": " + pipeline.id(), pipeline.id(), fault, orders,
-                    acknowledged.size(), lost, duplicated, ProducerScenarios.millisSince(start), invalid.isEmpty(),
+                    acknowledged.size(), lost, duplicated, stops(notes, pipeline.channel()),
+                    ProducerScenarios.millisSince(start), invalid.isEmpty(),
                     invalid.isEmpty() ? String.join("; ", concat(List.of(billed.size() + " orders invoiced"), notes))
                             : String.join("; ", invalid)));
             progress.say("  %s: %d lost, %d duplicated%s", pipeline.id(), lost, duplicated,

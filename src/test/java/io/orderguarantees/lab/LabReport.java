@@ -53,12 +53,14 @@ final class LabReport {
         md.append("Finished ").append(run.get("finished")).append(" on ").append(run.get("machine")).append(", in ")
                 .append(run.get("wallTimeSeconds")).append(" s; ").append(run.get("ordersPerScenario"))
                 .append(" orders per scenario; ").append(run.get("cluster")).append(".\n\n");
-        md.append("| scenario | setting | fault | sent | acknowledged | lost | duplicated | wall time | valid | note |\n");
-        md.append("|---|---|---|---:|---:|---:|---:|---:|---|---|\n");
+        md.append("| scenario | setting | fault | sent | acknowledged | lost | duplicated | stopped | wall time | valid "
+                + "| note |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---|---:|---|---|\n");
         for (LabResult r : results) {
             md.append("| ").append(r.scenario()).append(" | ").append(r.setting()).append(" | ").append(r.fault())
                     .append(" | ").append(r.sent()).append(" | ").append(r.acknowledged()).append(" | ")
                     .append(r.lost()).append(" | ").append(r.duplicated()).append(" | ")
+                    .append(r.stopped() == 0 ? "no" : "**" + r.stopped() + "x, restarted**").append(" | ")
                     .append(String.format("%.1f s", r.wallTimeMs() / 1000.0)).append(" | ")
                     .append(r.valid() ? "yes" : "**INVALID**").append(" | ")
                     .append(r.note().replace("|", "\\|").replace("\n", " ")).append(" |\n");
@@ -68,8 +70,10 @@ final class LabReport {
                 *acknowledged*: for producer rows, orders the service reported as acknowledged (a sync 201, an async
                 callback ACKED; for fire-and-forget, the 202 that only says the service took the order); for billing rows,
                 orders the brokers acknowledged to the lab's acks=all publisher. *lost*: acknowledged orders missing from
-                the log (producer) or never invoiced (billing). *duplicated*: copies beyond the first. A row is *invalid*
-                when its fault did not happen as designed: it proves nothing either way.
+                the log (producer) or never invoiced (billing). *duplicated*: copies beyond the first. *stopped*: how often
+                the pipeline's channel failed and stopped (liveness DOWN) and the lab, acting as a liveness probe,
+                restarted the instance: without a probe that restarts it, that pipeline would have billed nothing more.
+                A row is *invalid* when its fault did not happen as designed: it proves nothing either way.
                 """);
         return md.toString();
     }

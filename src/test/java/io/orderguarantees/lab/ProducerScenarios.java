@@ -166,7 +166,7 @@ final class ProducerScenarios {
         int duplicated = inLog.size() - present.size();
         notes.add(present.size() + " of " + orders + " in the log");
         LabResult result = new LabResult(spec.name(), spec.setting(), spec.phase().fault, orders, acknowledged.size(),
-                lost, duplicated, millisSince(start), invalid.isEmpty(),
+                lost, duplicated, 0, millisSince(start), invalid.isEmpty(),
                 String.join("; ", invalid.isEmpty() ? notes : invalid));
         progress.say("  %d acknowledged, %d lost, %d duplicated%s", result.acknowledged(), lost, duplicated,
                 result.valid() ? "" : " - INVALID: " + result.note());

@@ -169,7 +169,7 @@ final class RetryScenario {
         facts.addAll(notes);
         progress.say("  ledger: %d lost, %d billed twice, %d refused duplicates", lost, duplicated, refused);
         return new LabResult("retrying client: ledger", "ledger", fault, orders, acknowledged.size(), lost, duplicated,
-                ProducerScenarios.millisSince(start), invalid.isEmpty(),
+                BillingScenarios.stops(notes, "billing-ledger"), ProducerScenarios.millisSince(start), invalid.isEmpty(),
                 String.join("; ", invalid.isEmpty() ? facts : invalid));
     }
 

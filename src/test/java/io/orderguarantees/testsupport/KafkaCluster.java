@@ -1,6 +1,7 @@
 package io.orderguarantees.testsupport;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -16,6 +17,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -154,9 +156,38 @@ public final class KafkaCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * The nodes log through the test classpath's JBoss LogManager: warnings, and what the transaction coordinator
+     * does (a transaction it aborts on timeout, markers it cannot write), into each node's log file.
+     */
+    private static final String LOGGING = """
+            logger.level=WARN
+            logger.handlers=CONSOLE
+            loggers=kafka.coordinator.transaction
+            logger.kafka.coordinator.transaction.level=INFO
+            handler.CONSOLE=org.jboss.logmanager.handlers.ConsoleHandler
+            handler.CONSOLE.formatter=PATTERN
+            formatter.PATTERN=org.jboss.logmanager.formatters.PatternFormatter
+            formatter.PATTERN.properties=pattern
+            formatter.PATTERN.pattern=%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c] %s%e%n
+            """;
+
+    /**
+     * The test's class path without Quarkus's bootstrap runner, whose log configurator holds every message back until
+     * a Quarkus application configures logging, which never happens in a Kafka node.
+     */
+    private static final String NODE_CLASS_PATH = Stream.of(System.getProperty("java.class.path")
+            .split(File.pathSeparator)).filter(entry -> !entry.contains("quarkus-bootstrap-runner"))
+            .collect(Collectors.joining(File.pathSeparator));
+
     private static Process java(String mainClass, List<String> args, Path log) throws IOException {
+        Path logging = log.resolveSibling("logging.properties");
+        if (!Files.exists(logging)) {
+            Files.writeString(logging, LOGGING);
+        }
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx384m", "-cp", System.getProperty("java.class.path"), mainClass));
+                "-Xmx384m", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+                "-Dlogging.configuration=" + logging.toUri(), "-cp", NODE_CLASS_PATH, mainClass));
         command.addAll(args);
         return ChildProcesses.start(new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));

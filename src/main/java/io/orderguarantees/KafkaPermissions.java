@@ -122,8 +122,8 @@ public class KafkaPermissions {
             topics.forEach(topic -> need(needed, ResourceType.TOPIC, topic, AclOperation.READ, name));
             config.getOptionalValue(prefix + "group.id", String.class)
                     .ifPresent(group -> need(needed, ResourceType.GROUP, group, AclOperation.READ, name));
-            if ("dead-letter-queue".equals(config.getOptionalValue(prefix + "failure-strategy", String.class)
-                    .orElse(""))) {
+            if (config.getOptionalValue(prefix + "failure-strategy", String.class).orElse("")
+                    .startsWith("dead-letter-queue")) {
                 need(needed, ResourceType.TOPIC, config.getOptionalValue(prefix + "dead-letter-queue.topic",
                         String.class).orElse("dead-letter-topic-" + name), AclOperation.WRITE, name);
             }

@@ -95,13 +95,14 @@ public class ExactlyOnceBilling {
         faults.crashAt(Pipeline.EXACTLY_ONCE, CrashPoint.BEFORE_PROCESSING);
         IncomingKafkaRecordMetadata<String, String> source = record.getMetadata(IncomingKafkaRecordMetadata.class)
                 .orElseThrow();
-        return faults.stall(Pipeline.EXACTLY_ONCE)
-                .map(ignored -> decoder.decode(source.getTopic(), source.getPartition(), source.getOffset(),
-                        source.getKey(), record.getPayload()))
+        return Uni.createFrom().item(() -> decoder.decode(source.getTopic(), source.getPartition(),
+                source.getOffset(), source.getKey(), record.getPayload()))
                 // Until the batch's deadline: past that, the batch fails and its transaction is aborted.
                 .chain(order -> retries.untilDone(Pipeline.EXACTLY_ONCE, () -> calculator.invoice(order,
                         source.getPartition(), source.getOffset(), Pipeline.EXACTLY_ONCE), retryUntil)
                         .invoke(invoice -> emitter.send(KafkaRecord.of(order.customerId(), invoice))))
+                // an injected stall comes after the invoice joined the transaction: the transaction is surely open
+                .call(() -> faults.stall(Pipeline.EXACTLY_ONCE))
                 // The dead letter joins the transaction: written once, with the offsets, or not at all. Should even the
                 // dead letter fail, the batch fails, its transaction is aborted and the channel stops: committing the
                 // offsets past a record with neither an invoice nor a dead letter would lose it.

@@ -17,7 +17,7 @@ import io.orderguarantees.testsupport.ServiceProcess;
 
 /**
  * Two instances in the same consumer groups, each with its own transactional ids; one is killed -9 while orders
- * flow, in the middle of an exactly-once transaction (it stalls there, its first invoices written, uncommitted), and
+ * flow, in the middle of an exactly-once transaction (it stalls there, an invoice written, uncommitted), and
  * never comes back. The survivor takes over its partitions: exactly-once still bills every order once, at-least-once
  * loses none.
  */
@@ -33,7 +33,7 @@ class ScaleOutIT {
     @Test
     void theSurvivorTakesOverAndEveryOrderIsStillBilledExactlyOnce() throws Exception {
         Map<String, String> stallsMidTransaction = new HashMap<>(SHORT_TRANSACTIONS);
-        // b's fifth exactly-once record stalls for good: its transaction is open, four invoices in it
+        // b's fifth exactly-once record stalls for good once its invoice joined the open transaction
         stallsMidTransaction.put("order-guarantees.billing.faults.exactly-once.stall-after-records", "5");
         stallsMidTransaction.put("order-guarantees.billing.faults.exactly-once.stall-ms", "0");
         try (BillingCluster cluster = new BillingCluster(

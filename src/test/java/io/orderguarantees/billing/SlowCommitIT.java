@@ -3,15 +3,12 @@ package io.orderguarantees.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -19,11 +16,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-import io.orderguarantees.testsupport.Folders;
 import io.orderguarantees.testsupport.KafkaCluster;
 import io.orderguarantees.testsupport.ServiceProcess;
 import io.orderguarantees.testsupport.TopicReader;
-import io.orderguarantees.testsupport.TransactionLog;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -41,16 +36,9 @@ class SlowCommitIT {
 
     @Test
     void aCommitSlowerThanMaxBlockMsCompletesAndEveryOrderIsBilledOnce() throws Exception {
-        Path folder = Path.of("target", "slow-commit");
-        Folders.deleteRecursively(folder);
-        try (KafkaCluster cluster = KafkaCluster.start(folder.resolve("cluster"))) {
-            try (Admin admin = cluster.admin()) {
-                // every topic there before the freeze: no producer waits for a topic's creation meanwhile
-                admin.createTopics(Stream.of("orders", "invoices-at-most-once", "invoices-at-least-once",
-                        "invoices-exactly-once", "orders-dlq").map(topic -> new NewTopic(topic, 3, (short) 3)
-                                .configs(Map.of("min.insync.replicas", "2"))).toList()).all().get();
-            }
-            TransactionLog.ensureCreated(cluster.bootstrapServers());
+        // every topic there before the freeze: no producer waits for a topic's creation meanwhile
+        try (KafkaCluster cluster = KafkaCluster.startWithTopics("slow-commit", "orders", "invoices-at-most-once",
+                "invoices-at-least-once", "invoices-exactly-once", "orders-dlq")) {
             publish(cluster.bootstrapServers());
             try (ServiceProcess service = ServiceProcess.start(INSTANCE, "1", cluster.bootstrapServers(), Map.of(
                     "mp.messaging.incoming.billing-exactly-once.max.poll.records", "10",

@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -27,11 +25,9 @@ import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 import io.orderguarantees.testsupport.TopicReader;
-import io.orderguarantees.testsupport.Folders;
 import io.orderguarantees.testsupport.KafkaCluster;
 import io.orderguarantees.testsupport.ServiceProcess;
 import io.orderguarantees.testsupport.TestPostgres;
-import io.orderguarantees.testsupport.TransactionLog;
 
 /**
  * From a client's retry to the row in the ledger. The followers of the order's partition freeze (SIGSTOP): its leader
@@ -48,14 +44,7 @@ class LedgerRetryIT {
 
     @Test
     void anOrderRetriedAfterAnOutcomeUnknownAnswerIsBilledOnceByTheLedger() throws Exception {
-        Path folder = Path.of("target", "ledger-retry");
-        Folders.deleteRecursively(folder);
-        try (KafkaCluster cluster = KafkaCluster.start(folder.resolve("cluster"))) {
-            try (Admin admin = cluster.admin()) {
-                admin.createTopics(List.of(new NewTopic("orders", 3, (short) 3)
-                        .configs(Map.of("min.insync.replicas", "2")))).all().get();
-            }
-            TransactionLog.ensureCreated(cluster.bootstrapServers());
+        try (KafkaCluster cluster = KafkaCluster.startWithTopics("ledger-retry", "orders")) {
             Map<String, String> ledger = TestPostgres.databaseFor(cluster.bootstrapServers());
             try (ServiceProcess service = ServiceProcess.start("ledger-retry", "1", cluster.bootstrapServers(),
                     Map.of())) {

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 
 import kafka.tools.StorageTool;
@@ -52,6 +53,25 @@ public final class KafkaCluster implements AutoCloseable {
 
     public static KafkaCluster start(Path folder) {
         return start(folder, Map.of());
+    }
+
+    /**
+     * A fresh cluster under {@code target/<name>/cluster}, prepared as a running one is for the service: these topics
+     * (3 partitions, 3 replicas, {@code min.insync.replicas=2}) and the transaction log already there.
+     */
+    public static KafkaCluster startWithTopics(String name, String... topics) {
+        Path folder = Path.of("target", name);
+        Folders.deleteRecursively(folder);
+        KafkaCluster cluster = start(folder.resolve("cluster"));
+        try (Admin admin = cluster.admin()) {
+            admin.createTopics(Stream.of(topics).map(topic -> new NewTopic(topic, 3, (short) 3)
+                    .configs(Map.of("min.insync.replicas", "2"))).toList()).all().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            cluster.close();
+            throw new IllegalStateException("could not create " + List.of(topics), e);
+        }
+        TransactionLog.ensureCreated(cluster.bootstrapServers());
+        return cluster;
     }
 
     /** Starts the cluster with {@code brokerConfig} added to (or overriding) every broker's settings. */

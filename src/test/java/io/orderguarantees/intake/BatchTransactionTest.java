@@ -17,6 +17,7 @@ import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.utils.Utils;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import io.orderguarantees.testsupport.KafkaBrokerResource;
 import io.orderguarantees.testsupport.PostgresResource;
 import io.orderguarantees.testsupport.OrdersTopic;
+import io.orderguarantees.testsupport.TopicReader;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kafka.InjectKafkaCompanion;
@@ -99,6 +101,32 @@ class BatchTransactionTest {
         assertThat(committed).noneMatch(id -> id.startsWith(run));
         assertThat(inTheLog).as("the aborted records were written, then hidden by the abort marker")
                 .anyMatch(id -> id.startsWith(run));
+
+        // Every pipeline reads read_committed: an order committed after the aborted batch is billed by each, and no
+        // order of the batch is, its records being in the log all the same (read from outside, invoice topics first).
+        String after = run + "-after";
+        given().contentType(ContentType.JSON).body("{\"orderId\":\"" + after + "\",\"customerId\":\"c-1\","
+                + "\"item\":\"Pen\",\"quantity\":1,\"unitPrice\":2}").post("/orders?acks=all&send=sync")
+                .then().statusCode(201);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            for (String topic : INVOICE_TOPICS) {
+                assertThat(invoicedIds(topic)).as(topic).contains(after);
+            }
+        });
+        for (String topic : INVOICE_TOPICS) {
+            assertThat(invoicedIds(topic)).as(topic + ": no order of the aborted batch billed")
+                    .noneMatch(id -> id.startsWith(run + "-") && !id.equals(after));
+        }
+    }
+
+    private static final List<String> INVOICE_TOPICS = List.of("invoices-at-most-once", "invoices-at-least-once",
+            "invoices-exactly-once");
+
+    /** The order ids of every invoice in {@code topic}, as any reader sees them (read_uncommitted). */
+    private List<String> invoicedIds(String topic) {
+        return TopicReader.readToEnd(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, companion.getBootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"), topic).stream()
+                .map(r -> JsonPath.from(r.value()).getString("orderId")).toList();
     }
 
     /**

@@ -10,10 +10,14 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.math.BigDecimal;
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.orderguarantees.testsupport.KafkaBrokerResource;
 import io.orderguarantees.testsupport.PostgresResource;
+import io.orderguarantees.testsupport.TopicReader;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.restassured.common.mapper.TypeRef;
@@ -39,6 +45,9 @@ class BillingTest {
 
     @InjectKafkaCompanion
     KafkaCompanion companion;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = { "at-most-once", "at-least-once", "exactly-once" })
@@ -145,6 +154,36 @@ class BillingTest {
         assertThat(summary.getLong("duplicates")).isZero();
         assertThat(summary.getLong("distinctOrders")).isEqualTo(summary.getLong("invoices"));
         assertThat(new BigDecimal(summary.getString("totalAmount"))).isGreaterThanOrEqualTo(new BigDecimal("250"));
+    }
+
+    /**
+     * A redelivered invoice, made from outside: the very record at-least-once wrote, produced once more. The audit's
+     * summary and the {@code billing_duplicates} gauge must both count it; a count wired to 0 would not.
+     */
+    @Test
+    void anInvoiceProducedTwiceFromOutsideIsCountedAsADuplicateByTheSummaryAndTheGauge() {
+        String customer = placeOrder("Lamp", 1, "40");
+        awaitInvoices("at-least-once", customer, 1);
+        long before = summaryDuplicates();
+        ConsumerRecord<String, String> invoice = TopicReader.readToEnd(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, companion.getBootstrapServers()), "invoices-at-least-once")
+                .stream().filter(r -> customer.equals(r.key())).findFirst().orElseThrow();
+
+        companion.produceStrings().fromRecords(new ProducerRecord<>(invoice.topic(), invoice.key(), invoice.value()))
+                .awaitCompletion();
+
+        await().atMost(BILLED).untilAsserted(() -> {
+            assertThat(summaryDuplicates()).isEqualTo(before + 1);
+            assertThat(given().get(metrics).then().statusCode(200).extract().asString().lines()
+                    .filter(line -> line.startsWith("billing_duplicates{") && line.contains("at-least-once"))
+                    .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))))
+                    .containsExactly((double) before + 1);
+        });
+    }
+
+    private static long summaryDuplicates() {
+        return given().get("/billing/at-least-once/summary").then().statusCode(200).extract().jsonPath()
+                .getLong("duplicates");
     }
 
     @Test

@@ -28,6 +28,7 @@ import io.orderguarantees.testsupport.ChildProcesses;
 import io.orderguarantees.testsupport.Progress;
 import io.orderguarantees.testsupport.ServiceProcess;
 import io.orderguarantees.testsupport.TestPostgres;
+import io.restassured.path.json.JsonPath;
 
 /**
  * From a client's retry to the row in the ledger, through crashes of everything in between. A client that retries
@@ -128,6 +129,7 @@ final class RetryScenario {
             List<String> notes = new ArrayList<>(List.of(client.summary()));
             awaitLedger(billing, acknowledged.size());
             scenarios.awaitCaughtUp(billing, instances, notes);
+            auditAgrees(billing, instances.get(a), invalid);
             List<LabResult> results = new ArrayList<>();
             results.add(ledgerRow(billing, acknowledged, fault, start, invalid, notes));
             results.addAll(scenarios.count(billing, acknowledged, "retrying client", fault, start, invalid, notes,
@@ -135,6 +137,45 @@ final class RetryScenario {
             return results;
         } finally {
             instances.values().forEach(ServiceProcess::kill);
+        }
+    }
+
+    /**
+     * The service's own audit ({@code /billing/<pipeline>/summary}) must count the duplicates the lab counts in each
+     * invoice topic, read from outside: at-least-once bills this scenario's retries and redeliveries twice, so a count
+     * wired to 0 makes the rows invalid.
+     */
+    private void auditAgrees(Billing billing, ServiceProcess service, List<String> invalid) {
+        for (Pipeline pipeline : Pipeline.values()) {
+            List<String> invoiced = kafka.orderIds(billing.invoices(pipeline));
+            long duplicates = invoiced.size() - new HashSet<>(invoiced).size();
+            boolean audited = LabKafka.within(Duration.ofSeconds(60), () -> summary(service, pipeline)
+                    .getLong("invoices") >= invoiced.size());
+            long counted = summary(service, pipeline).getLong("duplicates");
+            if (!audited || counted != duplicates) {
+                invalid.add("the service's audit of " + pipeline.id() + " counted " + counted + " duplicates"
+                        + (audited ? "" : " (not caught up within 60 s)") + ", the invoice topic holds " + duplicates);
+            }
+            progress.say("  audit of %s: %d duplicates, as in the topic: %s", pipeline.id(), counted,
+                    audited && counted == duplicates);
+        }
+    }
+
+    private static JsonPath summary(ServiceProcess service, Pipeline pipeline) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(service.baseUrl()
+                    + "/billing/" + pipeline.id() + "/summary")).header("Authorization", ServiceProcess.authorization())
+                    .timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("summary of " + pipeline.id() + ": " + response.statusCode() + " "
+                        + response.body());
+            }
+            return JsonPath.from(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

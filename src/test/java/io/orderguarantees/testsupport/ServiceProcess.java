@@ -125,10 +125,22 @@ public final class ServiceProcess implements AutoCloseable {
             }
         });
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString()));
+        // The lab build's class-data archive (AppCDS, see the pom): its classes mapped, not loaded and verified again
+        // at each of the tests' many starts. The JVM checks it against the class path as recorded, relative to the
+        // application's directory, and starts without it where it does not match (-Xshare:auto).
+        Path archive = jar.resolveSibling("app-cds.jsa");
+        boolean shared = Files.exists(archive) && !Boolean.getBoolean("service.no-cds");
+        if (shared) {
+            command.addAll(List.of("-XX:SharedArchiveFile=" + archive.getFileName(), "-Xshare:auto",
+                    "-Xlog:cds=off,cds+dynamic=off"));
+        }
+        command.addAll(List.of("-jar", shared ? jar.getFileName().toString() : jar.toString()));
         try {
             Path log = Files.createDirectories(Path.of("target", "service-logs")).resolve(instanceId + "-" + run + ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            if (shared) {
+                builder.directory(jar.toAbsolutePath().getParent().toFile());
+            }
             if (bootstrapServers == null) {
                 // Told no broker at all: not even by an environment this test happens to run in.
                 builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");

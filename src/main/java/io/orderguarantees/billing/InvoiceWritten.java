@@ -41,7 +41,7 @@ abstract class InvoiceWritten implements OutgoingInterceptor {
             // at-least-once sends a keyed Record, the others a Message whose key is in its metadata
             Object payload = message.getPayload() instanceof Record<?, ?> keyed ? keyed.value() : message.getPayload();
             if (payload instanceof Invoice invoice) {
-                events.publish(DashboardEvent.invoice(invoice.orderId(), pipeline.id(), invoice.amount()));
+                events.publish(() -> DashboardEvent.invoice(invoice.orderId(), pipeline.id(), invoice.amount()));
             }
         }
         faults.crashAt(pipeline, CrashPoint.AFTER_PROCESSING_BEFORE_COMMIT);

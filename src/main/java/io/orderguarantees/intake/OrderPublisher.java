@@ -1,7 +1,6 @@
 package io.orderguarantees.intake;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -47,6 +46,8 @@ public class OrderPublisher {
     @OnOverflow(OnOverflow.Strategy.BUFFER)
     Emitter<Order> acksAll;
 
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+
     private final IntakeMetrics metrics;
     private final DashboardEvents events;
 
@@ -59,7 +60,7 @@ public class OrderPublisher {
     public void fireAndForget(Acks acks, Order order) {
         emit(acks, SendStyle.FIRE_AND_FORGET, Message.of(order, keyedByCustomer(order)));
         metrics.handedOver(acks, SendStyle.FIRE_AND_FORGET);
-        events.publish(DashboardEvent.delivery(order.orderId(), acks.value(), SendStyle.FIRE_AND_FORGET.value(),
+        events.publish(() -> DashboardEvent.delivery(order.orderId(), acks.value(), SendStyle.FIRE_AND_FORGET.value(),
                 "HANDED_OVER", null, null, null));
     }
 
@@ -68,19 +69,19 @@ public class OrderPublisher {
         OutgoingMessageMetadata<RecordMetadata> result = new OutgoingMessageMetadata<>();
         CompletableFuture<Delivery> delivered = new CompletableFuture<>();
         long start = System.nanoTime();
-        emit(acks, send, Message.of(order, keyedByCustomer(order).with(result),
+        emit(acks, send, Message.of(order, Metadata.of(key(order), result),
                 () -> {
                     // The sink sets the result before it acks the message.
                     delivered.complete(Delivery.of(result.getResult()));
-                    return CompletableFuture.completedFuture(null);
+                    return DONE;
                 },
                 failure -> {
                     delivered.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
+                    return DONE;
                 }));
         return delivered.whenComplete((delivery, failure) -> {
             metrics.completed(acks, send, start, failure);
-            events.publish(failure == null
+            events.publish(() -> failure == null
                     ? DashboardEvent.delivery(order.orderId(), acks.value(), send.value(), "ACKED", delivery.partition(),
                             delivery.offset(), null)
                     : DashboardEvent.delivery(order.orderId(), acks.value(), send.value(), "FAILED", null, null,
@@ -89,7 +90,11 @@ public class OrderPublisher {
     }
 
     private void emit(Acks acks, SendStyle send, Message<Order> message) {
-        Emitter<Order> emitter = Map.of(Acks.ZERO, acks0, Acks.ONE, acks1, Acks.ALL, acksAll).get(acks);
+        Emitter<Order> emitter = switch (acks) {
+            case ZERO -> acks0;
+            case ONE -> acks1;
+            case ALL -> acksAll;
+        };
         try {
             emitter.send(message);
         } catch (IllegalStateException saturated) {
@@ -101,6 +106,10 @@ public class OrderPublisher {
     }
 
     private static Metadata keyedByCustomer(Order order) {
-        return Metadata.of(OutgoingKafkaRecordMetadata.<String> builder().withKey(order.customerId()).build());
+        return Metadata.of(key(order));
+    }
+
+    private static OutgoingKafkaRecordMetadata<String> key(Order order) {
+        return OutgoingKafkaRecordMetadata.<String> builder().withKey(order.customerId()).build();
     }
 }

@@ -66,8 +66,8 @@ public class LedgerBilling implements KafkaConsumerRebalanceListener {
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()), null)
                 .invoke(written -> {
                     metrics.written(written);
-                    written.billed().forEach(e -> events.publish(DashboardEvent.invoice(e.order().orderId(), PIPELINE,
-                            e.amount())));
+                    written.billed().forEach(e -> events.publish(() -> DashboardEvent.invoice(e.order().orderId(),
+                            PIPELINE, e.amount())));
                 })
                 .replaceWithVoid();
     }

@@ -1,6 +1,8 @@
 package io.orderguarantees.operate;
 
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import jakarta.inject.Singleton;
 
@@ -18,12 +20,18 @@ public class DashboardEvents {
 
     private final Flow.Processor<DashboardEvent, DashboardEvent> feed = BroadcastProcessor.<DashboardEvent> create()
             .serialized();
+    /** Open pages: with none, nothing is built or signalled (the intake's hot path calls here once an order). */
+    private final AtomicInteger watching = new AtomicInteger();
 
-    public void publish(DashboardEvent event) {
-        feed.onNext(event);
+    public void publish(Supplier<DashboardEvent> event) {
+        if (watching.get() > 0) {
+            feed.onNext(event.get());
+        }
     }
 
     Multi<DashboardEvent> stream() {
-        return Multi.createFrom().publisher(feed).onOverflow().drop();
+        return Multi.createFrom().publisher(feed).onOverflow().drop()
+                .onSubscription().invoke(watching::incrementAndGet)
+                .onTermination().invoke(watching::decrementAndGet);
     }
 }

@@ -16,7 +16,7 @@ class BenchIT {
         Bench.Results results = Bench.run(settings);
 
         assertThat(results.rows()).extracting(BenchRow::group).containsOnly("publish", "http", "billing", "audit");
-        assertThat(results.rows()).hasSize(10 + 6 + 4 + 2).allSatisfy(row -> {
+        assertThat(results.rows()).hasSize(10 + 9 + 6 + 2).allSatisfy(row -> {
             assertThat(row.perSecond()).as(row.scenario()).isPositive();
             assertThat(row.runs()).as(row.scenario()).isEqualTo(settings.repeats());
             assertThat(row.ratio()).as(row.scenario()).isNotNull().isPositive();
@@ -29,6 +29,7 @@ class BenchIT {
         assertThat(results.publishProfiles()).containsOnlyKeys("raw", "emitter");
         assertThat(settings.output().resolve("results.json")).exists();
         assertThat(settings.output().resolve("results.md")).content().contains("## Goals", "## Results");
+        assertThat(settings.output().resolve("billing-lag.svg")).content().contains("<polyline");
         assertThat(settings.output().resolve("cluster")).as("the benchmark's topics are deleted").doesNotExist();
     }
 }

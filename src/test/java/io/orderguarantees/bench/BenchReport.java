@@ -67,6 +67,9 @@ final class BenchReport {
                     r.baseline().equals(r.scenario()) ? "" : r.baseline(), millis(r.p50Ms()), millis(r.p99Ms()),
                     millis(r.maxMs()), r.note()));
         }
+        md.append("\n## Billing: orders waiting over time\n\nEach billing variant's first run, sampled every 250 ms from "
+                + "outside from the moment it was started (the service's start included): the orders on the topic minus "
+                + "the invoices written (the ledger: its rows).\n\n![Orders waiting to be billed](billing-lag.svg)\n");
         Map<String, Profile> publish = results.publishProfiles();
         md.append("\n## Where the service's CPU went during the async acks=all publish runs\n\n")
                 .append("JFR execution samples, attributed to the first frame outside the JDK:");

@@ -15,14 +15,18 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,15 +46,28 @@ final class BillingThroughput {
 
     static final String TOPIC = "bench-billing";
     static final String LEDGER = "billing ledger (PostgreSQL)";
-    /** A pipeline as configured, or with one setting changed to show what limits it. */
-    private record Variant(String name, String pipeline, Map<String, String> config) {
+    static final String AT_MOST_ONCE = "billing at-most-once";
+    static final String AT_LEAST_ONCE = "billing at-least-once";
+    static final String EXACTLY_ONCE = "billing exactly-once";
+    static final String BARE = "bare loop: KafkaConsumer + KafkaProducer (acks=all), commit after each poll";
+    static final String BARE_TRANSACTIONAL = "bare loop: a transaction per poll (invoices and offsets)";
+
+    /** A pipeline of the service, or the bare loop written by hand, and the row it is compared to. */
+    private record Variant(String name, String pipeline, String comparedTo) {
+
+        boolean bare() {
+            return pipeline.startsWith("bare");
+        }
     }
 
     private static final List<Variant> VARIANTS = List.of(
-            new Variant("billing at-most-once", "at-most-once", Map.of()),
-            new Variant("billing at-least-once", "at-least-once", Map.of()),
-            new Variant("billing exactly-once", "exactly-once", Map.of()),
-            new Variant(LEDGER, "ledger", Map.of()));
+            new Variant(BARE, "bare", null),
+            new Variant(BARE_TRANSACTIONAL, "bare-transactional", BARE),
+            new Variant(AT_MOST_ONCE, "at-most-once", AT_LEAST_ONCE),
+            new Variant(AT_LEAST_ONCE, "at-least-once", BARE),
+            new Variant(EXACTLY_ONCE, "exactly-once", BARE_TRANSACTIONAL),
+            // the ledger is what exactly-once is for outside Kafka: it is compared with the Kafka transactions
+            new Variant(LEDGER, "ledger", EXACTLY_ONCE));
 
     private final KafkaCluster cluster;
     private final Bench.Settings settings;
@@ -59,6 +76,7 @@ final class BillingThroughput {
     private final Map<String, List<Double>> perSecond = new LinkedHashMap<>();
     private final Map<String, List<String>> notes = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
+    private final LagChart lag = new LagChart();
 
     BillingThroughput(KafkaCluster cluster, Bench.Settings settings, Progress progress) {
         this.cluster = cluster;
@@ -73,16 +91,14 @@ final class BillingThroughput {
                 bill(VARIANTS.get((i + rep) % VARIANTS.size()), rep);
             }
         }
+        lag.write(settings.output().resolve("billing-lag.svg"), settings.billingOrders());
         List<BenchRow> rows = new ArrayList<>();
-        List<Double> atLeastOnce = perSecond.get("billing at-least-once");
-        List<Double> exactlyOnce = perSecond.get("billing exactly-once");
         for (Variant variant : VARIANTS) {
             List<Double> samples = perSecond.get(variant.name());
-            // the ledger is what exactly-once is for outside Kafka: it is compared with the Kafka transactions
-            boolean ledger = variant.name().equals(LEDGER);
             rows.add(BenchRow.throughput("billing", variant.name(), settings.billingOrders(), samples,
-                    ledger ? "billing exactly-once" : "billing at-least-once",
-                    Stats.median(Stats.ratios(samples, ledger ? exactlyOnce : atLeastOnce)),
+                    variant.comparedTo() == null ? variant.name() : variant.comparedTo(),
+                    variant.comparedTo() == null ? 1.0
+                            : Stats.median(Stats.ratios(samples, perSecond.get(variant.comparedTo()))),
                     String.join("; ", new LinkedHashSet<>(notes.get(variant.name())))));
         }
         return rows;
@@ -118,29 +134,40 @@ final class BillingThroughput {
         config.put("mp.messaging.incoming." + channel + ".enabled", "true");
         config.put("mp.messaging.incoming." + channel + ".topic", TOPIC);
         config.put("mp.messaging.incoming." + channel + ".group.id", "bench-%d-%d".formatted(index, rep));
-        config.putAll(variant.config());
         int target = settings.billingOrders();
         Duration timeout = Duration.ofMinutes(settings.full() ? 15 : 3);
-        Billed billed;
-        if (variant.name().equals(LEDGER)) {
-            Map<String, String> database = TestPostgres.newDatabase();
-            config.putAll(database);
-            try (ServiceProcess service = ServiceProcess.start("bench-billing-%d-%d".formatted(index, rep), "bench",
-                    cluster.bootstrapServers(), config)) {
-                billed = ledgerRows(database, target, timeout);
-                service.kill();
-            }
-        } else {
-            String invoices = "bench-invoices-%d-%d".formatted(index, rep);
+        String invoices = "bench-invoices-%d-%d".formatted(index, rep);
+        boolean ledger = variant.name().equals(LEDGER);
+        Map<String, String> database = ledger ? TestPostgres.newDatabase() : Map.of();
+        if (!ledger) {
             try (Admin admin = cluster.admin()) {
                 admin.createTopics(List.of(new NewTopic(invoices, 3, (short) 3))).all().get(30, TimeUnit.SECONDS);
             }
-            config.put("mp.messaging.outgoing.invoices-" + variant.pipeline() + ".topic", invoices);
-            try (ServiceProcess service = ServiceProcess.start("bench-billing-%d-%d".formatted(index, rep), "bench",
-                    cluster.bootstrapServers(), config)) {
+        }
+        Billed billed;
+        try (Admin admin = cluster.admin(); Waiting waiting = new Waiting(admin, invoices, database, target);
+                AutoCloseable sampling = rep == 0 ? lag.sample(variant.name(), waiting::count) : () -> {
+                }) {
+            if (variant.bare()) {
+                new BareBillingLoop(cluster.bootstrapServers()).bill(TOPIC, invoices, "bench-%d-%d".formatted(index,
+                        rep), target, variant.pipeline().endsWith("transactional"), timeout);
                 billed = invoiceRecords(read(invoices, target, timeout), target);
-                // measured: a graceful stop would only wait out SmallRye's shutdown grace (two poll timeouts a channel)
-                service.kill();
+            } else if (ledger) {
+                config.putAll(database);
+                try (ServiceProcess service = ServiceProcess.start("bench-billing-%d-%d".formatted(index, rep),
+                        "bench", cluster.bootstrapServers(), config)) {
+                    billed = ledgerRows(database, target, timeout);
+                    service.kill();
+                }
+            } else {
+                config.put("mp.messaging.outgoing.invoices-" + variant.pipeline() + ".topic", invoices);
+                try (ServiceProcess service = ServiceProcess.start("bench-billing-%d-%d".formatted(index, rep),
+                        "bench", cluster.bootstrapServers(), config)) {
+                    billed = invoiceRecords(read(invoices, target, timeout), target);
+                    // measured: a graceful stop would only wait out SmallRye's shutdown grace (two poll timeouts a
+                    // channel)
+                    service.kill();
+                }
             }
         }
         perSecond.computeIfAbsent(variant.name(), k -> new ArrayList<>()).add(billed.perSecond());
@@ -152,6 +179,46 @@ final class BillingThroughput {
                 : billed.duplicates() + " duplicates in run " + (rep + 1));
         progress.say("billing run %d/%d: %s, %,d orders: %,.0f/s (second half), %d duplicates", rep + 1,
                 settings.repeats(), variant.name(), billed.distinct(), billed.perSecond(), billed.duplicates());
+    }
+
+    /** Orders on the topic not billed yet: minus the invoice topic's records (the ledger: its rows). */
+    private static final class Waiting implements AutoCloseable {
+
+        private final Admin admin;
+        private final String invoices;
+        private final Map<String, String> database;
+        private final int orders;
+        private Connection connection;
+
+        Waiting(Admin admin, String invoices, Map<String, String> database, int orders) {
+            this.admin = admin;
+            this.invoices = invoices;
+            this.database = database;
+            this.orders = orders;
+        }
+
+        long count() {
+            try {
+                if (database.isEmpty()) {
+                    return orders - admin.listOffsets(IntStream.range(0, 3).boxed().collect(Collectors.toMap(
+                            p -> new TopicPartition(invoices, p), p -> OffsetSpec.latest()))).all()
+                            .get(5, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
+                }
+                if (connection == null) {
+                    connection = TestPostgres.connect(database);
+                }
+                return orders - single(connection, "SELECT count(*) FROM ledger_invoices");
+            } catch (Exception notYet) {
+                throw new IllegalStateException(notYet);
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (connection != null) {
+                connection.close();
+            }
+        }
     }
 
     /** What a run billed: its rate over the second half of the orders, distinct orders, and second invoices. */

@@ -54,14 +54,17 @@ final class HttpComparison {
                 Bench.SERVICE_CONFIG, List.of(Bench.flightRecording(recording)));
         Instant from;
         Instant to;
-        try (ProcessStats.RssSampler rss = new ProcessStats.RssSampler(service.pid())) {
+        try (ProcessStats.RssSampler rss = new ProcessStats.RssSampler(service.pid());
+                Floor floor = Floor.start(cluster.bootstrapServers(), settings.output().resolve("floor.log"))) {
             int warmup = Math.min(settings.httpRequests(), 2000);
-            progress.say("http: warming up with %d sync and %d async requests at concurrency 16", warmup, warmup);
+            progress.say("http: warming up with %d sync and %d async requests at concurrency 16, and %d on the floor "
+                    + "server", warmup, warmup, warmup);
             HttpLoad.run(service.baseUrl(), "sync", 16, warmup, "warmup-sync");
             HttpLoad.run(service.baseUrl(), "async", 16, warmup, "warmup-async");
+            HttpLoad.run(floor.baseUrl(), "sync", 16, warmup, "warmup-floor");
             ProcessHandle serviceHandle = ProcessHandle.of(service.pid()).orElseThrow();
             List<ProcessHandle> brokers = ProcessHandle.current().children()
-                    .filter(p -> p.pid() != service.pid()).toList();
+                    .filter(p -> p.pid() != service.pid() && p.pid() != floor.pid()).toList();
             double serviceCpu = seconds(ProcessStats.cpu(serviceHandle));
             double brokersCpu = brokers.stream().mapToDouble(p -> seconds(ProcessStats.cpu(p))).sum();
             double selfCpu = seconds(ProcessStats.cpu(ProcessHandle.current()));
@@ -73,6 +76,7 @@ final class HttpComparison {
                     for (String send : sends) {
                         measure(service.baseUrl(), send, concurrency, rep);
                     }
+                    measure(floor.baseUrl(), FLOOR, concurrency, rep);
                 }
             }
             to = Instant.now();
@@ -107,9 +111,12 @@ final class HttpComparison {
                 : settings.httpRequests() / 8;
     }
 
+    /** The floor server's runs: sync, as it answers only once the broker has the order. */
+    private static final String FLOOR = "floor";
+
     private void measure(String baseUrl, String send, int concurrency, int rep) throws InterruptedException {
-        HttpLoad.Outcome outcome = HttpLoad.run(baseUrl, send, concurrency, requests(concurrency),
-                "http-%d-%s-%d".formatted(rep, send, concurrency));
+        HttpLoad.Outcome outcome = HttpLoad.run(baseUrl, send.equals(FLOOR) ? "sync" : send, concurrency,
+                requests(concurrency), "http-%d-%s-%d".formatted(rep, send, concurrency));
         String key = key(send, concurrency);
         perSecond.computeIfAbsent(key, k -> new ArrayList<>()).add(outcome.perSecond());
         p50.computeIfAbsent(key, k -> new ArrayList<>()).add(Stats.percentileMillis(outcome.latencyNanos(), 50));
@@ -145,12 +152,24 @@ final class HttpComparison {
                         max.get(key), samples, send.equals("sync") ? "answered 201 once every in-sync replica has it"
                                 : "answered 202 at hand-over; the callback records the outcome"));
             }
+            String key = key(FLOOR, concurrency);
+            List<Double> samples = perSecond.get(key);
+            rows.add(new BenchRow("http", floorName(concurrency), requests(concurrency), samples.size(),
+                    Stats.median(samples), name("sync", concurrency),
+                    Stats.median(Stats.ratios(samples, perSecond.get(key("sync", concurrency)))),
+                    Stats.median(p50.get(key)), Stats.median(p99.get(key)), max.get(key), samples,
+                    "the floor: a bare Vert.x route and a raw KafkaProducer (acks=all), 201 once the broker has it; "
+                            + "no validation, security or metrics"));
         }
         return rows;
     }
 
-    private static String name(String send, int concurrency) {
+    static String name(String send, int concurrency) {
         return "HTTP POST /orders acks=all send=" + send + ", concurrency " + concurrency;
+    }
+
+    static String floorName(int concurrency) {
+        return "HTTP floor: bare Vert.x route + KafkaProducer acks=all, concurrency " + concurrency;
     }
 
     private static String key(String send, int concurrency) {

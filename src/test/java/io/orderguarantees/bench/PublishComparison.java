@@ -148,6 +148,16 @@ final class PublishComparison {
         return rows;
     }
 
+    /** Per acks setting of the async runs: the Emitter's service CPU per order over the raw producer's, same run. */
+    Map<String, Double> emitterCpuRatios() {
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        for (String acks : ASYNC_ACKS) {
+            ratios.put(acks, Stats.median(Stats.ratios(cpuMicrosPerOrder.get(key("emitter", acks, "async")),
+                    cpuMicrosPerOrder.get(key("raw", acks, "async")))));
+        }
+        return ratios;
+    }
+
     private String cpu(String path, String acks, String send) {
         return "service CPU %.0f µs per order".formatted(Stats.median(cpuMicrosPerOrder.get(key(path, acks, send))));
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,8 @@ class DashboardEventsTest {
             publishers.add(threads.submit(() -> {
                 start.await();
                 for (int i = 0; i < EACH; i++) {
-                    events.publish(DashboardEvent.invoice("t" + thread + "-" + i, "exactly-once", BigDecimal.ONE));
+                    String orderId = "t" + thread + "-" + i;
+                    events.publish(() -> DashboardEvent.invoice(orderId, "exactly-once", BigDecimal.ONE));
                 }
                 return null;
             }));
@@ -64,5 +66,24 @@ class DashboardEventsTest {
         assertThat(overlapping.get()).as("signals delivered to the page at the same time").isZero();
         assertThat(seen).hasSize(THREADS * EACH);
         assertThat(seen.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
+    }
+
+    @Test
+    void noEventIsBuiltWhileNoPageIsOpen() {
+        DashboardEvents events = new DashboardEvents();
+        AtomicInteger built = new AtomicInteger();
+        Supplier<DashboardEvent> event = () -> {
+            built.incrementAndGet();
+            return DashboardEvent.invoice("o-1", "exactly-once", BigDecimal.ONE);
+        };
+
+        events.publish(event);
+        Cancellable page = events.stream().subscribe().with(e -> {
+        });
+        events.publish(event);
+        page.cancel();
+        events.publish(event);
+
+        assertThat(built.get()).as("events built: only while the page was open").isEqualTo(1);
     }
 }

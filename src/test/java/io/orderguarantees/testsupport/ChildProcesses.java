@@ -1,5 +1,6 @@
 package io.orderguarantees.testsupport;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,6 +9,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +28,14 @@ public final class ChildProcesses {
         sweepLeftovers();
         Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::killAll, "kill-child-processes"));
     }
+
+    /**
+     * The test's class path without Quarkus's bootstrap runner, for a plain {@code main} in a JVM of its own (a Kafka
+     * node, the benchmark's floor server): the runner's log configurator holds every message back until a Quarkus
+     * application configures logging, which never happens there.
+     */
+    public static final String CLASS_PATH = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+            .filter(entry -> !entry.contains("quarkus-bootstrap-runner")).collect(Collectors.joining(File.pathSeparator));
 
     private ChildProcesses() {
     }
@@ -101,6 +112,6 @@ public final class ChildProcesses {
     private static boolean ours(ProcessHandle process) {
         String commandLine = process.info().commandLine().orElse("");
         return process.isAlive() && (commandLine.contains("kafka.Kafka") || commandLine.contains("quarkus-run.jar")
-                || commandLine.contains("quarkus:dev"));
+                || commandLine.contains("quarkus:dev") || commandLine.contains("io.orderguarantees.bench.FloorServer"));
     }
 }

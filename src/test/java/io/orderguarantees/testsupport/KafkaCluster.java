@@ -1,7 +1,6 @@
 package io.orderguarantees.testsupport;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -192,14 +191,6 @@ public final class KafkaCluster implements AutoCloseable {
             formatter.PATTERN.pattern=%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c] %s%e%n
             """;
 
-    /**
-     * The test's class path without Quarkus's bootstrap runner, whose log configurator holds every message back until
-     * a Quarkus application configures logging, which never happens in a Kafka node.
-     */
-    private static final String NODE_CLASS_PATH = Stream.of(System.getProperty("java.class.path")
-            .split(File.pathSeparator)).filter(entry -> !entry.contains("quarkus-bootstrap-runner"))
-            .collect(Collectors.joining(File.pathSeparator));
-
     private static Process java(String mainClass, List<String> args, Path log) throws IOException {
         Path logging = log.resolveSibling("logging.properties");
         if (!Files.exists(logging)) {
@@ -207,7 +198,7 @@ public final class KafkaCluster implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx384m", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
-                "-Dlogging.configuration=" + logging.toUri(), "-cp", NODE_CLASS_PATH, mainClass));
+                "-Dlogging.configuration=" + logging.toUri(), "-cp", ChildProcesses.CLASS_PATH, mainClass));
         command.addAll(args);
         return ChildProcesses.start(new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));

@@ -46,17 +46,22 @@ public final class ServiceProcess implements AutoCloseable {
      * ({@code env.KAFKA_SECURITY_PROTOCOL}): how a deployment configures the service.
      */
     public static final String ENV = "env.";
+    /** A config key that is not passed on: the {@code java} to run the instance with, instead of this JVM's. */
+    public static final String JAVA = "test.java";
 
     /** What {@link #start} waits for. */
     private enum Await {
         READY, READY_OR_EXITED, LIVE
     }
+    /** How often {@link #start} asks whether the instance is up: also the resolution of {@link #readyAfter}. */
+    private static final Duration POLL = Duration.ofMillis(20);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
     private final int port;
     private final int managementPort;
     private final Path log;
+    private Duration readyAfter;
 
     private ServiceProcess(Process process, int port, int managementPort, Path log) {
         this.process = process;
@@ -105,7 +110,8 @@ public final class ServiceProcess implements AutoCloseable {
         }
         int port = Ports.free();
         int managementPort = Ports.free();
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        List<String> command = new ArrayList<>(List.of(config.getOrDefault(JAVA,
+                ProcessHandle.current().info().command().orElse("java")),
                 "-Xmx512m", "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.management.port=" + managementPort, "-Dorder-guarantees.instance-id=" + instanceId));
         if (bootstrapServers != null) {
@@ -119,7 +125,7 @@ public final class ServiceProcess implements AutoCloseable {
             TestTokens.serviceConfig().forEach((key, value) -> command.add("-D" + key + "=" + value));
         }
         config.forEach((key, value) -> {
-            if (!key.equals(NO_DATABASE) && !key.equals(NO_TOKEN_KEY) && !key.equals(SHIPPED)
+            if (!key.equals(NO_DATABASE) && !key.equals(NO_TOKEN_KEY) && !key.equals(SHIPPED) && !key.equals(JAVA)
                     && !key.startsWith(ENV)) {
                 command.add("-D" + key + "=" + value);
             }
@@ -153,13 +159,20 @@ public final class ServiceProcess implements AutoCloseable {
                     builder.environment().put(key.substring(ENV.length()), value);
                 }
             });
+            long launched = System.nanoTime();
             Process process = ChildProcesses.start(builder);
             ServiceProcess service = new ServiceProcess(process, port, managementPort, log);
             service.await(Duration.ofSeconds(60), await);
+            service.readyAfter = Duration.ofNanos(System.nanoTime() - launched);
             return service;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** From the launch of the process to the first answer {@link #start} waited for (ready, say), to 20 ms. */
+    public Duration readyAfter() {
+        return readyAfter;
     }
 
     /** {@code Bearer <jwt>} with every role but the customer's, which this instance trusts: for every request. */
@@ -250,7 +263,7 @@ public final class ServiceProcess implements AutoCloseable {
                 if (ready.statusCode() == 200) {
                     return;
                 }
-                Thread.sleep(250);
+                Thread.sleep(POLL.toMillis());
             } catch (IOException notYet) {
                 sleep();
             } catch (InterruptedException e) {
@@ -264,7 +277,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     private static void sleep() {
         try {
-            Thread.sleep(250);
+            Thread.sleep(POLL.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -123,6 +123,29 @@ async function follow() {
   }
 }
 
+// Each pipeline's last minute, one sample a second: invoices written per second, and its consumer's lag.
+const pace = new Map(); // pipeline -> { rate: [], lag: [] }
+const PACE_SAMPLES = 60;
+
+function points(values) {
+  const max = Math.max(1, ...values.filter(v => v !== null));
+  return values.map((v, i) => v === null ? null
+    : (i * 120 / (PACE_SAMPLES - 1)).toFixed(1) + ',' + (29 - v / max * 27).toFixed(1)).filter(p => p).join(' ');
+}
+
+function showPace(p) {
+  const tr = document.querySelector('#billing tr[data-pipeline="' + p.pipeline + '"]');
+  if (!tr) return;
+  const series = pace.get(p.pipeline) || { rate: [], lag: [] };
+  pace.set(p.pipeline, series);
+  series.rate.push(p.perSecond);
+  series.lag.push(p.lag ?? null);
+  if (series.rate.length > PACE_SAMPLES) { series.rate.shift(); series.lag.shift(); }
+  tr.querySelector('polyline.rate').setAttribute('points', points(series.rate));
+  tr.querySelector('polyline.lag').setAttribute('points', points(series.lag));
+  tr.querySelector('.pace-now').textContent = Math.round(p.perSecond) + '/s, lag ' + (p.lag ?? '-');
+}
+
 function onEvent(event) {
   const status = document.getElementById('feed-status');
   if (event.type === 'connected') {
@@ -142,6 +165,8 @@ function onEvent(event) {
       tr.querySelector('.duplicates').textContent = p.duplicates;
     }
     document.getElementById('dead-letters').textContent = event.deadLetters;
+  } else if (event.type === 'pace') {
+    event.pace.forEach(showPace);
   }
 }
 follow();

@@ -69,7 +69,7 @@ public final class Bench {
 
     /** Everything a run measured. */
     public record Results(Settings settings, List<BenchRow> rows, Map<String, Profile> publishProfiles,
-            Map<String, Double> emitterCpuRatios,
+            Map<String, Double> emitterCpuRatios, Map<String, Profile> billingProfiles,
             HttpComparison.Footprint http,
             long unacknowledgedPublishes, int unexpectedHttpAnswers, List<String> billingProblems, long clusterBytesDeleted,
             Duration wall) {
@@ -122,7 +122,8 @@ public final class Bench {
         }
         Folders.deleteRecursively(folder);
         progress.say("deleted every benchmark topic and the cluster's %,d MB under %s", clusterBytes >> 20, folder);
-        Results results = new Results(settings, rows, publishProfiles, publish.emitterCpuRatios(), http.footprint(),
+        Results results = new Results(settings, rows, publishProfiles, publish.emitterCpuRatios(), billing.profiles(),
+                http.footprint(),
                 publish.unacknowledged(),
                 http.unexpected(),
                 billing.problems(), clusterBytes, Duration.ofNanos(System.nanoTime() - start));

@@ -27,6 +27,8 @@ class BenchIT {
         assertThat(results.http().peakRssKib()).isPositive();
         assertThat(results.http().profile().samples()).isPositive();
         assertThat(results.publishProfiles()).containsOnlyKeys("raw", "emitter");
+        // the bare loops are recorded at any size, the service's pipelines (but the ledger) in the full run
+        assertThat(results.billingProfiles()).hasSize(settings.full() ? 5 : 2);
         assertThat(settings.output().resolve("results.json")).exists();
         assertThat(settings.output().resolve("results.md")).content().contains("## Goals", "## Results");
         assertThat(settings.output().resolve("billing-lag.svg")).content().contains("<polyline");

@@ -34,6 +34,7 @@ final class BenchReport {
         run.put("goals", Bench.goals(results));
         run.put("rows", results.rows());
         run.put("publishProfiles", results.publishProfiles());
+        run.put("billingProfiles", results.billingProfiles());
         run.put("http", results.http());
         run.put("unacknowledgedPublishes", results.unacknowledgedPublishes());
         run.put("unexpectedHttpAnswers", results.unexpectedHttpAnswers());
@@ -70,6 +71,20 @@ final class BenchReport {
         md.append("\n## Billing: orders waiting over time\n\nEach billing variant's first run, sampled every 250 ms from "
                 + "outside from the moment it was started (the service's start included): the orders on the topic minus "
                 + "the invoices written (the ledger: its rows).\n\n![Orders waiting to be billed](billing-lag.svg)\n");
+        Map<String, Profile> billing = new LinkedHashMap<>();
+        results.billingProfiles().forEach((variant, profile) -> billing.put(variant.startsWith("bare loop: a")
+                ? "bare loop, transactional" : variant.startsWith("bare") ? "bare loop" : variant.replace("billing ", ""),
+                profile));
+        if (!billing.isEmpty()) {
+            md.append("\n## Where the CPU went while billing\n\nJFR execution samples over the second half of each "
+                    + "variant's first run (the service's own recording; the bare loops', the benchmark JVM's), "
+                    + "attributed to the first frame outside the JDK:");
+            billing.forEach((variant, p) -> md.append(" %s %d samples;".formatted(variant, p.samples())));
+            md.append("\n\n");
+            sideBySide(md, "code", billing, Profile::byArea);
+            md.append("\n");
+            sideBySide(md, "thread", billing, Profile::byThread);
+        }
         Map<String, Profile> publish = results.publishProfiles();
         md.append("\n## Where the service's CPU went during the async acks=all publish runs\n\n")
                 .append("JFR execution samples, attributed to the first frame outside the JDK:");

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,6 +32,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 
 import io.orderguarantees.testsupport.KafkaCluster;
 import io.orderguarantees.testsupport.Progress;
@@ -77,6 +82,7 @@ final class BillingThroughput {
     private final Map<String, List<String>> notes = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
     private final LagChart lag = new LagChart();
+    private final Map<String, Profile> profiles = new LinkedHashMap<>();
 
     BillingThroughput(KafkaCluster cluster, Bench.Settings settings, Progress progress) {
         this.cluster = cluster;
@@ -148,10 +154,24 @@ final class BillingThroughput {
         try (Admin admin = cluster.admin(); Waiting waiting = new Waiting(admin, invoices, database, target);
                 AutoCloseable sampling = rep == 0 ? lag.sample(variant.name(), waiting::count) : () -> {
                 }) {
+            Path recording = settings.output().resolve("billing-%d.jfr".formatted(index)).toAbsolutePath();
             if (variant.bare()) {
-                new BareBillingLoop(cluster.bootstrapServers()).bill(TOPIC, invoices, "bench-%d-%d".formatted(index,
-                        rep), target, variant.pipeline().endsWith("transactional"), timeout);
-                billed = invoiceRecords(read(invoices, target, timeout), target);
+                // the loop runs in this JVM: recorded in it, as the service records itself
+                try (Recording jfr = rep == 0 ? new Recording(Configuration.getConfiguration("profile")) : null) {
+                    if (jfr != null) {
+                        jfr.start();
+                    }
+                    new BareBillingLoop(cluster.bootstrapServers()).bill(TOPIC, invoices, "bench-%d-%d".formatted(
+                            index, rep), target, variant.pipeline().endsWith("transactional"), timeout);
+                    if (jfr != null) {
+                        jfr.dump(recording);
+                    }
+                }
+                List<ConsumerRecord<String, String>> records = read(invoices, target, timeout);
+                billed = invoiceRecords(records, target);
+                if (rep == 0) {
+                    profiles.put(variant.name(), Profile.read(recording, List.of(secondHalf(records, target))));
+                }
             } else if (ledger) {
                 config.putAll(database);
                 try (ServiceProcess service = ServiceProcess.start("bench-billing-%d-%d".formatted(index, rep),
@@ -161,12 +181,22 @@ final class BillingThroughput {
                 }
             } else {
                 config.put("mp.messaging.outgoing.invoices-" + variant.pipeline() + ".topic", invoices);
+                List<ConsumerRecord<String, String>> records;
+                // the full run's first one is recorded; the tiny run's are not (a graceful stop, a few seconds each)
+                boolean profiled = rep == 0 && settings.full();
                 try (ServiceProcess service = ServiceProcess.start("bench-billing-%d-%d".formatted(index, rep),
-                        "bench", cluster.bootstrapServers(), config)) {
-                    billed = invoiceRecords(read(invoices, target, timeout), target);
-                    // measured: a graceful stop would only wait out SmallRye's shutdown grace (two poll timeouts a
-                    // channel)
-                    service.kill();
+                        "bench", cluster.bootstrapServers(), config,
+                        profiled ? List.of(Bench.flightRecording(recording)) : List.of())) {
+                    records = read(invoices, target, timeout);
+                    billed = invoiceRecords(records, target);
+                    if (!profiled) {
+                        // measured: a graceful stop would only wait out SmallRye's shutdown grace (two poll timeouts
+                        // a channel); a recorded run stops gracefully, to write its flight recording
+                        service.kill();
+                    }
+                }
+                if (profiled) {
+                    profiles.put(variant.name(), Profile.read(recording, List.of(secondHalf(records, target))));
                 }
             }
         }
@@ -223,6 +253,18 @@ final class BillingThroughput {
 
     /** What a run billed: its rate over the second half of the orders, distinct orders, and second invoices. */
     private record Billed(double perSecond, int distinct, int duplicates) {
+    }
+
+    /** Where the CPU went during each variant's first run (the ledger's aside), over the half its rate is taken on. */
+    Map<String, Profile> profiles() {
+        return profiles;
+    }
+
+    /** From the invoice in the middle to the last one, by the invoices' own timestamps: the rate's window. */
+    private static Profile.Window secondHalf(List<ConsumerRecord<String, String>> billed, int target) {
+        List<Long> timestamps = billed.stream().map(ConsumerRecord::timestamp).sorted().toList();
+        return new Profile.Window(Instant.ofEpochMilli(timestamps.get(target / 2)),
+                Instant.ofEpochMilli(timestamps.get(target - 1)));
     }
 
     /** The rate from the invoices' own timestamps, and the orders they bill. */

@@ -69,6 +69,11 @@ class DashboardTest {
                     .getText()).isNotEqualTo("0");
             wait.until(b -> b.findElement(By.cssSelector("#billing tr[data-pipeline='exactly-once'] .invoices"))
                     .getText().matches("[1-9]\\d*"));
+            // each pipeline's small charts: a sample a second, the rate and the consumer's lag as Kafka reports it
+            wait.until(b -> b.findElement(By.cssSelector("#billing tr[data-pipeline='at-least-once'] polyline.rate"))
+                    .getDomAttribute("points").split(" ").length >= 3);
+            assertThat(browser.findElement(By.cssSelector("#billing tr[data-pipeline='at-least-once'] .pace-now"))
+                    .getText()).matches("\\d+/s, lag \\d+");
         } finally {
             // kept whether the test passed or not: what the page showed at the end
             File screenshot = browser.getScreenshotAs(OutputType.FILE);

@@ -11,9 +11,11 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The shipped build's faults: none. A faults setting stops the service at start, in any profile, rather than be
- * ignored: whoever set it believes something is being tested.
+ * ignored: whoever set it believes something is being tested. Checked first ({@code @Startup(1)}), before anything
+ * connects to Kafka or the database: measured, a refusal that came after the channels had started took about 15 s
+ * to end the process, against about 3 s now.
  */
-@Startup
+@Startup(1)
 @ApplicationScoped
 @UnlessBuildProperty(name = Faults.LAB_BUILD, stringValue = "true", enableIfMissing = true)
 public class NoFaults implements Faults {

@@ -22,17 +22,22 @@ public final class FloorServer {
     private FloorServer() {
     }
 
-    public static void main(String[] args) {
-        int port = Integer.parseInt(args[0]);
+    /** What a user's hand-written producer of strings would use: acks=all, idempotent, the service's timeouts. */
+    static Properties producerConfig(String bootstrapServers) {
         Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, args[1]);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        KafkaProducer<String, String> producer = new KafkaProducer<>(config);
+        return config;
+    }
+
+    public static void main(String[] args) {
+        int port = Integer.parseInt(args[0]);
+        KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(args[1]));
         Vertx vertx = Vertx.vertx();
         vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
             String key = new JsonObject(body).getString("customerId");

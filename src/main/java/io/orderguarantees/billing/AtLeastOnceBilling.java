@@ -2,46 +2,41 @@ package io.orderguarantees.billing;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Outgoing;
 
-import io.orderguarantees.shared.Order;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.Record;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
- * At-least-once: channel {@code billing-at-least-once} (group of the same name, {@code commit-strategy=throttled})
- * to {@code invoices-at-least-once}. An order is acknowledged only once its invoice is written, and the throttled
- * strategy commits only acknowledged offsets: a crash in between re-delivers the order, and it is invoiced twice.
+ * At-least-once: channel {@code billing-at-least-once} (group of the same name, {@code batch=true},
+ * {@code commit-strategy=throttled}) to {@code invoices-at-least-once}. A polled batch is acknowledged only once every
+ * one of its orders has its invoice (or dead letter) written, and the throttled strategy commits only acknowledged
+ * offsets: a crash in between re-delivers the batch's orders, and those already invoiced are invoiced twice.
  */
 @ApplicationScoped
 public class AtLeastOnceBilling {
 
-    private final OrderDecoder decoder;
-    private final InvoiceCalculator calculator;
+    private final MutinyEmitter<Object> invoices;
+    private final RecordInvoicing invoicing;
     private final Faults faults;
-    private final BillingRetries retries;
 
-    AtLeastOnceBilling(OrderDecoder decoder, InvoiceCalculator calculator, Faults faults, BillingRetries retries) {
-        this.decoder = decoder;
-        this.calculator = calculator;
+    AtLeastOnceBilling(@Channel("invoices-at-least-once") MutinyEmitter<Object> invoices, RecordInvoicing invoicing,
+            Faults faults) {
+        this.invoices = invoices;
+        this.invoicing = invoicing;
         this.faults = faults;
-        this.retries = retries;
     }
 
     @Incoming("billing-at-least-once")
-    @Outgoing("invoices-at-least-once")
     @Acknowledgment(Acknowledgment.Strategy.POST_PROCESSING)
-    public Uni<Record<String, Invoice>> bill(ConsumerRecord<String, String> record) {
-        faults.crashAt(Pipeline.AT_LEAST_ONCE, CrashPoint.BEFORE_PROCESSING);
-        return faults.stall(Pipeline.AT_LEAST_ONCE).chain(() -> {
-            Order order = decoder.decode(record.topic(), record.partition(), record.offset(), record.key(),
-                    record.value());
-            return retries.untilDone(Pipeline.AT_LEAST_ONCE,
-                    () -> calculator.invoice(order, record.partition(), record.offset(), Pipeline.AT_LEAST_ONCE), null)
-                    .map(invoice -> Record.of(order.customerId(), invoice));
-        });
+    public Uni<Void> bill(ConsumerRecords<String, String> batch) {
+        return Multi.createFrom().iterable(batch).onItem().transformToUni(record -> {
+            faults.crashAt(Pipeline.AT_LEAST_ONCE, CrashPoint.BEFORE_PROCESSING);
+            return invoicing.bill(Pipeline.AT_LEAST_ONCE, record, invoices);
+        }).merge(RecordInvoicing.IN_FLIGHT).collect().last().replaceWithVoid();
     }
 }

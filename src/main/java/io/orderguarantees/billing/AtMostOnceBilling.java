@@ -14,7 +14,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Multi;
@@ -25,7 +24,6 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * At-most-once: channel {@code billing-at-most-once} (group of the same name, {@code batch=true},
@@ -39,27 +37,19 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 public class AtMostOnceBilling {
 
     private static final Logger LOG = Logger.getLogger(AtMostOnceBilling.class);
-    /** Invoices of one batch in flight at once: the producer batches them, the emitter's buffer stays small. */
-    private static final int IN_FLIGHT = 128;
 
     @Inject
     @Channel("invoices-at-most-once")
     MutinyEmitter<Object> invoices;
 
     @Inject
-    OrderDecoder decoder;
-
-    @Inject
     KafkaClientService clients;
 
     @Inject
-    InvoiceCalculator calculator;
+    RecordInvoicing invoicing;
 
     @Inject
     Faults faults;
-
-    @Inject
-    BillingRetries retries;
 
     @Incoming("billing-at-most-once")
     public Uni<Void> bill(KafkaRecordBatch<String, String> batch) {
@@ -87,8 +77,10 @@ public class AtMostOnceBilling {
                     + "bills them from the last committed offset", batch.getRecords().size() - ours.size(),
                     batch.getRecords().size());
         }
-        return Multi.createFrom().iterable(ours).onItem().transformToUni(this::invoice).merge(IN_FLIGHT)
-                .collect().last().replaceWithVoid();
+        return Multi.createFrom().iterable(ours).onItem().transformToUni(record -> {
+            faults.crashAt(Pipeline.AT_MOST_ONCE, CrashPoint.AFTER_COMMIT_BEFORE_PROCESSING);
+            return invoicing.bill(Pipeline.AT_MOST_ONCE, source(record).getRecord(), invoices);
+        }).merge(RecordInvoicing.IN_FLIGHT).collect().last().replaceWithVoid();
     }
 
     /**
@@ -103,24 +95,6 @@ public class AtMostOnceBilling {
         LOG.infof("A batch of %d orders was not committed, so not billed (%s): rewinding to the last committed offsets",
                 batch.getRecords().size(), failure == null ? "the group rebalanced since the poll" : failure.toString());
         return clients.getConsumer(Pipeline.AT_MOST_ONCE.channel()).resetToLastCommittedPositions();
-    }
-
-    /**
-     * The record's invoice or, when it can never be billed, its dead letter; done once the broker has it. A failure
-     * that may pass is tried again (BillingRetries); any other fails the batch, which stops the channel.
-     */
-    private Uni<Void> invoice(KafkaRecord<String, String> record) {
-        faults.crashAt(Pipeline.AT_MOST_ONCE, CrashPoint.AFTER_COMMIT_BEFORE_PROCESSING);
-        IncomingKafkaRecordMetadata<String, String> source = source(record);
-        return Uni.createFrom().item(() -> decoder.decode(source.getTopic(), source.getPartition(), source.getOffset(),
-                source.getKey(), record.getPayload()))
-                .chain(order -> retries.untilDone(Pipeline.AT_MOST_ONCE, () -> calculator.invoice(order,
-                        source.getPartition(), source.getOffset(), Pipeline.AT_MOST_ONCE), null)
-                        .chain(invoice -> invoices.sendMessage(KafkaRecord.of(order.customerId(), (Object) invoice))))
-                .onFailure(PoisonRecordException.class).recoverWithUni(failure -> invoices.sendMessage(
-                        Message.of((Object) record.getPayload()).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
-                                .withTopic(DeadLetters.TOPIC).withKey(source.getKey())
-                                .withHeaders(DeadLetters.headers(source, failure)).build())));
     }
 
     @SuppressWarnings("unchecked")

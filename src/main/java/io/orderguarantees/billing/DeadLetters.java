@@ -2,10 +2,9 @@ package io.orderguarantees.billing;
 
 import java.nio.charset.StandardCharsets;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * The dead-letter topic of every pipeline, {@code orders-dlq}. Its headers are the ones SmallRye's
@@ -24,15 +23,15 @@ final class DeadLetters {
     private DeadLetters() {
     }
 
-    static Headers headers(IncomingKafkaRecordMetadata<?, ?> record, Throwable reason) {
+    static Headers headers(ConsumerRecord<?, ?> record, Throwable reason) {
         RecordHeaders headers = new RecordHeaders();
         add(headers, EXCEPTION, reason.getClass().getName());
         // Many exceptions have no message (a bare NullPointerException): the reason is then the class name, rather
         // than a failure while the dead letter is built that would leave the record with nothing written.
         add(headers, REASON, reason.getMessage() != null ? reason.getMessage() : reason.getClass().getName());
-        add(headers, SOURCE_TOPIC, record.getTopic());
-        add(headers, SOURCE_PARTITION, Integer.toString(record.getPartition()));
-        add(headers, SOURCE_OFFSET, Long.toString(record.getOffset()));
+        add(headers, SOURCE_TOPIC, record.topic());
+        add(headers, SOURCE_PARTITION, Integer.toString(record.partition()));
+        add(headers, SOURCE_OFFSET, Long.toString(record.offset()));
         return headers;
     }
 

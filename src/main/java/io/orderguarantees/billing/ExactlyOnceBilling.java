@@ -109,7 +109,7 @@ public class ExactlyOnceBilling {
                 .onFailure(PoisonRecordException.class).recoverWithItem(failure -> {
                     emitter.send(Message.of((Object) record.getPayload()).addMetadata(OutgoingKafkaRecordMetadata
                             .<String> builder().withTopic(DeadLetters.TOPIC).withKey(source.getKey())
-                            .withHeaders(DeadLetters.headers(source, failure)).build()));
+                            .withHeaders(DeadLetters.headers(source.getRecord(), failure)).build()));
                     return null;
                 })
                 .replaceWithVoid();

@@ -9,7 +9,6 @@ import io.orderguarantees.operate.DashboardEvents;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.OutgoingInterceptor;
-import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
  * The moment an invoice is acknowledged by the broker and its order's offset not yet committed: SmallRye calls an
@@ -33,14 +32,12 @@ abstract class InvoiceWritten implements OutgoingInterceptor {
 
     @Override
     public void onMessageAck(Message<?> message) {
-        // exactly-once writes its dead letters through the same channel
+        // every pipeline writes its dead letters through its invoice channel
         boolean deadLetter = message.getMetadata(OutgoingKafkaRecordMetadata.class)
                 .map(metadata -> DeadLetters.TOPIC.equals(metadata.getTopic())).orElse(false);
         if (!deadLetter) {
             metrics.invoiceWritten(pipeline);
-            // at-least-once sends a keyed Record, the others a Message whose key is in its metadata
-            Object payload = message.getPayload() instanceof Record<?, ?> keyed ? keyed.value() : message.getPayload();
-            if (payload instanceof Invoice invoice) {
+            if (message.getPayload() instanceof Invoice invoice) {
                 events.publish(() -> DashboardEvent.invoice(invoice.orderId(), pipeline.id(), invoice.amount()));
             }
         }

@@ -1,11 +1,15 @@
 package io.orderguarantees.bench;
 
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.orderguarantees.billing.Invoice;
 import io.orderguarantees.shared.Order;
+import io.orderguarantees.testsupport.ChildProcesses;
 
 /**
  * The floor a user could write by hand for a billing pipeline: one {@link KafkaConsumer} and one {@link KafkaProducer}
@@ -36,6 +41,36 @@ final class BareBillingLoop {
 
     BareBillingLoop(String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
+    }
+
+    /**
+     * Runs {@link #main} in a fresh JVM with the service's heap limit (and {@code jvmOptions}) until it has billed
+     * {@code count} orders; its output goes to {@code log}.
+     */
+    static void inOwnJvm(String bootstrapServers, String orders, String invoices, String group, int count,
+            boolean transactional, Duration timeout, List<String> jvmOptions, Path log) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx512m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", ChildProcesses.CLASS_PATH, BareBillingLoop.class.getName(), bootstrapServers,
+                orders, invoices, group, String.valueOf(count), String.valueOf(transactional),
+                String.valueOf(timeout.toSeconds())));
+        Files.createDirectories(log.getParent());
+        Process process = ChildProcesses.start(new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile()));
+        try {
+            if (!process.waitFor(timeout.toSeconds() + 30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("the bare loop did not bill " + count + " orders: see " + log);
+            }
+        } finally {
+            ChildProcesses.kill(process);
+        }
+    }
+
+    /** {@code bootstrapServers orders invoices group count transactional timeoutSeconds}. */
+    public static void main(String[] args) throws Exception {
+        new BareBillingLoop(args[0]).bill(args[1], args[2], args[3], Integer.parseInt(args[4]),
+                Boolean.parseBoolean(args[5]), Duration.ofSeconds(Long.parseLong(args[6])));
     }
 
     /** Bills {@code count} orders of {@code orders} into {@code invoices}, as group {@code group}. */

@@ -62,7 +62,7 @@ public final class Bench {
         public static Settings fromSystemProperties() {
             Path output = Path.of("target", "bench");
             return "full".equals(System.getProperty("bench.size", "tiny"))
-                    ? new Settings(true, 10_000, 50_000, 500, 4_000, 10_000, 20_000, 3, output)
+                    ? new Settings(true, 10_000, 50_000, 500, 4_000, 60_000, 20_000, 3, output)
                     : new Settings(false, 300, 1_000, 50, 160, 600, 1_000, 1, output);
         }
     }
@@ -100,6 +100,12 @@ public final class Bench {
                 admin.createTopics(List.of(new NewTopic("orders", 3, (short) 3))).all().get(30, TimeUnit.SECONDS);
             }
             progress.say("cluster up: %s", cluster.bootstrapServers());
+            if ("billing".equals(System.getProperty("bench.only"))) {
+                for (BenchRow row : new BillingThroughput(cluster, settings, progress).run()) {
+                    progress.say("ROW %s", row);
+                }
+                throw new IllegalStateException("bench.only=billing: done");
+            }
             Path recording = settings.output().resolve("publish-service.jfr").toAbsolutePath();
             try (ServiceProcess service = ServiceProcess.start("bench-publish", "bench", cluster.bootstrapServers(),
                     SERVICE_CONFIG, List.of(flightRecording(recording)))) {

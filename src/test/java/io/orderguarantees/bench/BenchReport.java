@@ -77,7 +77,7 @@ final class BenchReport {
                 profile));
         if (!billing.isEmpty()) {
             md.append("\n## Where the CPU went while billing\n\nJFR execution samples over the second half of each "
-                    + "variant's first run (the service's own recording; the bare loops', the benchmark JVM's), "
+                    + "variant's first run (each its own JVM's recording, the bare loops' as the service's), "
                     + "attributed to the first frame outside the JDK:");
             billing.forEach((variant, p) -> md.append(" %s %d samples;".formatted(variant, p.samples())));
             md.append("\n\n");

@@ -33,9 +33,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import jdk.jfr.Configuration;
-import jdk.jfr.Recording;
-
 import io.orderguarantees.testsupport.KafkaCluster;
 import io.orderguarantees.testsupport.Progress;
 import io.orderguarantees.testsupport.ServiceProcess;
@@ -45,7 +42,8 @@ import io.orderguarantees.testsupport.TestPostgres;
  * Records per second of each billing pipeline on one pre-filled topic. Each run is a fresh service with that one
  * pipeline on, a fresh consumer group and a fresh invoice topic (the ledger: a fresh database); its rate is read from
  * the invoices' own timestamps (the ledger: its rows counted with SQL) over the second half of what it billed, after
- * the JIT has warmed up, so that the service's start does not count.
+ * the JIT has warmed up, so that the service's start does not count. The bare loops run the same way: each run a fresh
+ * JVM of their own, warming up on the same first half.
  */
 final class BillingThroughput {
 
@@ -94,7 +92,13 @@ final class BillingThroughput {
         prefill();
         for (int rep = 0; rep < settings.repeats(); rep++) {
             for (int i = 0; i < VARIANTS.size(); i++) {
-                bill(VARIANTS.get((i + rep) % VARIANTS.size()), rep);
+                Variant v = VARIANTS.get((i + rep) % VARIANTS.size());
+                if (System.getProperty("bench.variants", v.pipeline()).contains(v.pipeline())) {
+                    bill(v, rep);
+                } else {
+                    perSecond.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(1.0);
+                    notes.computeIfAbsent(v.name(), k -> new ArrayList<>()).add("skipped");
+                }
             }
         }
         lag.write(settings.output().resolve("billing-lag.svg"), settings.billingOrders());
@@ -156,17 +160,11 @@ final class BillingThroughput {
                 }) {
             Path recording = settings.output().resolve("billing-%d.jfr".formatted(index)).toAbsolutePath();
             if (variant.bare()) {
-                // the loop runs in this JVM: recorded in it, as the service records itself
-                try (Recording jfr = rep == 0 ? new Recording(Configuration.getConfiguration("profile")) : null) {
-                    if (jfr != null) {
-                        jfr.start();
-                    }
-                    new BareBillingLoop(cluster.bootstrapServers()).bill(TOPIC, invoices, "bench-%d-%d".formatted(
-                            index, rep), target, variant.pipeline().endsWith("transactional"), timeout);
-                    if (jfr != null) {
-                        jfr.dump(recording);
-                    }
-                }
+                // the loop runs in a fresh JVM of its own, as the service does: neither starts with a warm JIT
+                BareBillingLoop.inOwnJvm(cluster.bootstrapServers(), TOPIC, invoices, "bench-%d-%d".formatted(index,
+                        rep), target, variant.pipeline().endsWith("transactional"), timeout,
+                        rep == 0 ? List.of(Bench.flightRecording(recording)) : List.of(),
+                        settings.output().resolve("billing-%d-%d.log".formatted(index, rep)));
                 List<ConsumerRecord<String, String>> records = read(invoices, target, timeout);
                 billed = invoiceRecords(records, target);
                 if (rep == 0) {

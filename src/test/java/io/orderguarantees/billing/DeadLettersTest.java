@@ -8,7 +8,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.junit.jupiter.api.Test;
 
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * A dead letter must be buildable for any failure: exactly-once and at-most-once commit a record's offset once its
@@ -17,8 +16,8 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  */
 class DeadLettersTest {
 
-    private static final IncomingKafkaRecordMetadata<String, String> SOURCE = new IncomingKafkaRecordMetadata<>(
-            new ConsumerRecord<>("orders", 2, 41L, "1001", "not an order"), "billing-exactly-once");
+    private static final ConsumerRecord<String, String> SOURCE = new ConsumerRecord<>("orders", 2, 41L, "1001",
+            "not an order");
 
     @Test
     void aFailureWithoutAMessageIsNamedByItsClass() {

@@ -100,12 +100,6 @@ public final class Bench {
                 admin.createTopics(List.of(new NewTopic("orders", 3, (short) 3))).all().get(30, TimeUnit.SECONDS);
             }
             progress.say("cluster up: %s", cluster.bootstrapServers());
-            if ("billing".equals(System.getProperty("bench.only"))) {
-                for (BenchRow row : new BillingThroughput(cluster, settings, progress).run()) {
-                    progress.say("ROW %s", row);
-                }
-                throw new IllegalStateException("bench.only=billing: done");
-            }
             Path recording = settings.output().resolve("publish-service.jfr").toAbsolutePath();
             try (ServiceProcess service = ServiceProcess.start("bench-publish", "bench", cluster.bootstrapServers(),
                     SERVICE_CONFIG, List.of(flightRecording(recording)))) {

@@ -2,6 +2,7 @@ package io.orderguarantees.testsupport;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,5 +37,10 @@ public class ClientConfigRecorder implements ClientCustomizer<Map<String, Object
             throw new IllegalStateException("no Kafka client " + clientId + " was created; known: " + byClientId.keySet());
         }
         return config;
+    }
+
+    /** The client ids of every Kafka client SmallRye created so far. */
+    public Set<String> clientIds() {
+        return Set.copyOf(byClientId.keySet());
     }
 }

@@ -12,9 +12,10 @@ import io.smallrye.reactive.messaging.OutgoingInterceptor;
 
 /**
  * The moment an invoice is acknowledged by the broker and its order's offset not yet committed: SmallRye calls an
- * outgoing interceptor's {@code onMessageAck} before the acknowledgement travels back to the incoming record. For
- * exactly-once that is inside the open transaction: the invoice is in the log, uncommitted. Counted here, and a
- * crash point.
+ * outgoing interceptor's {@code onMessageAck} once the send completed: for the last invoice of a batch, possibly after
+ * the batch was acknowledged, but before at-least-once's throttled strategy commits it (on its next tick, up to a
+ * second later; a crash there finds nothing committed but in a window of a few microseconds). For exactly-once it is
+ * inside the open transaction: the invoice is in the log, uncommitted. Counted here, and a crash point.
  */
 abstract class InvoiceWritten implements OutgoingInterceptor {
 

@@ -18,7 +18,10 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 @ApplicationScoped
 class RecordInvoicing {
 
-    /** Invoices of one batch in flight at once: the producer batches them, the emitter's buffer stays small. */
+    /**
+     * Invoices of one batch in flight at once: above {@code max.poll.records} (500), so a whole batch, which the
+     * emitter's buffer (256) and the connector's {@code max-inflight-messages} (1,024) hold; the producer batches them.
+     */
     static final int IN_FLIGHT = 512;
 
     private final OrderDecoder decoder;
